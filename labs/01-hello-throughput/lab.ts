@@ -1,0 +1,52 @@
+import { defineLab } from '../../src/lab/define.js';
+
+export default defineLab({
+  day: 1,
+  slug: 'hello-throughput',
+  title: 'Would your API hold 1,000 req/s?',
+  claim: 'A plain Express server handles far more than 1,000 req/s; the question is where its ceiling is.',
+  variants: {
+    'node-http': { file: 'variants/node-http.js', summary: 'node:http with one handler' },
+    express: { file: 'variants/express.js', summary: 'Express 5 hello world (res.json)' },
+  },
+  workload: {
+    path: '/',
+    readyPath: '/',
+    sizing: { durationSec: 2, warmupRequests: 3000, rounds: 3, connections: [1, 10, 50] },
+    quick: { durationSec: 1, warmupRequests: 2000, rounds: 3, connections: [10] },
+    claimsAtConnections: 10,
+  },
+  report: {
+    headline: 'requestsPerSec',
+    columns: ['requestsPerSec', 'latencyP50Ms', 'latencyP99Ms', 'serverCpuCores', 'generatorCpuCores', 'rssPeakBytes'],
+  },
+  claims: [
+    {
+      kind: 'threshold',
+      id: 'express-over-1000',
+      statement: 'Express sustains well over 1,000 req/s on this machine.',
+      metric: 'requestsPerSec',
+      variant: 'express',
+      atLeast: 1000,
+    },
+  ],
+  measures: [
+    {
+      id: 'express-cost',
+      statement: 'What Express costs over bare node:http, in throughput.',
+      metric: 'requestsPerSec',
+      numerator: 'node-http',
+      denominator: 'express',
+    },
+    {
+      id: 'express-latency-cost',
+      statement: 'What Express costs over bare node:http, in median latency.',
+      metric: 'latencyP50Ms',
+      numerator: 'express',
+      denominator: 'node-http',
+    },
+  ],
+  takeaway:
+    '1,000 req/s is not a high bar for Node.js: a hello-world Express server clears it many times over on two cores. ' +
+    'Real ceilings come from what the handler does (database, CPU, I/O) and, on one machine, from the load generator itself.',
+});

@@ -1,0 +1,116 @@
+import { readFileSync } from 'node:fs';
+import { Command, CommanderError, Option } from 'commander';
+import { DevcapError, ExitCode } from '../errors.js';
+import { loadAllLabs, type LoadedLab } from '../lab/registry.js';
+import { collectSetting, positiveInteger } from './parse.js';
+
+const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
+
+export interface LabCommandOptions {
+  quick?: boolean;
+  duration?: number;
+  connections?: number;
+  rounds?: number;
+  set?: Record<string, number>;
+  json?: boolean;
+  strict?: boolean;
+  color: boolean;
+  debug?: boolean;
+}
+
+/** One table drives the `lab` flags and their help (and the README's table of flags). */
+export const labOptions: Option[] = [
+  new Option('--quick', 'CI-sized run: shorter loads, every claim still evaluated'),
+  new Option('--duration <sec>', 'measured seconds per run, whole seconds').argParser(positiveInteger('--duration', { max: 600 })),
+  new Option('--connections <n>', 'load at this many connections instead of the lab\'s own').argParser(
+    positiveInteger('--connections', { max: 1000 }),
+  ),
+  new Option('--rounds <n>', 'rounds per variant (an interval needs at least 2)').argParser(positiveInteger('--rounds', { min: 2, max: 50 })),
+  new Option('--set <name=value>', 'change a lab parameter (repeatable), e.g. --set iterations=120000').argParser(collectSetting),
+  new Option('--json', 'print the result as JSON on stdout, nothing else'),
+  new Option('--strict', 'exit 1 when a claim is inconclusive, not only when contradicted'),
+  new Option('--no-color', 'plain text output'),
+  new Option('--debug', 'print stack traces for errors'),
+];
+
+function labTable(labs: LoadedLab[]): string {
+  const width = Math.max(...labs.map(({ lab }) => lab.slug.length));
+  return labs
+    .map(({ lab }) => `  ${String(lab.day).padStart(2)}  ${lab.slug.padEnd(width)}  ${lab.title}`)
+    .join('\n');
+}
+
+export function buildProgram(labs: LoadedLab[]): Command {
+  const program = new Command('devcap')
+    .description('Measured, honest labs that show how Node.js behaves under load.')
+    .version(VERSION, '-v, --version', 'print the version')
+    .helpOption('-h, --help', 'show help')
+    .showSuggestionAfterError(true)
+    .exitOverride()
+    .configureOutput({ writeErr: () => {} })
+    .addHelpText(
+      'after',
+      `\nLabs:\n${labTable(labs)}\n\nExamples:\n  devcap lab 2                 run the event-loop lab\n` +
+        `  devcap lab event-loop --quick --json\n  devcap lab all --quick       every lab, CI-sized\n` +
+        `\nExit codes: 0 claims confirmed, 1 a claim contradicted (or inconclusive with --strict),\n` +
+        `2 bad usage, 3 missing prerequisite, 4 the run itself failed, 130 interrupted.`,
+    );
+
+  program
+    .command('list')
+    .description('list the labs: day, slug, title, variants and what each needs')
+    .option('--json', 'print the list as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const { listLabs } = await import('./list.js');
+      process.stdout.write(listLabs(labs, Boolean(options.json)) + '\n');
+    });
+
+  const lab = program
+    .command('lab')
+    .description('run a lab and print the measured comparison')
+    .argument('<lab>', 'a day (2), a slug (event-loop) or "all"');
+  for (const option of labOptions) lab.addOption(option);
+  lab.action(async (target: string, options: LabCommandOptions) => {
+    const { runLabCommand } = await import('./lab-command.js');
+    process.exitCode = await runLabCommand(labs, target, options, VERSION);
+  });
+
+  for (const command of [program, ...program.commands]) command.exitOverride().configureOutput({ writeErr: () => {} });
+  return program;
+}
+
+function printError(error: unknown, debug: boolean): number {
+  if (error instanceof DevcapError) {
+    process.stderr.write(`devcap: ${error.code}: ${error.message}\n`);
+    if (debug && error.stack) process.stderr.write(error.stack + '\n');
+    return error.exitCode;
+  }
+  if (error instanceof CommanderError) {
+    const message = error.message.replace(/^error: /, '');
+    process.stderr.write(`devcap: DEVCAP_USAGE: ${message} (see devcap --help)\n`);
+    return ExitCode.usage;
+  }
+  const message = error instanceof Error ? error.message : String(error);
+  process.stderr.write(`devcap: DEVCAP_INTERNAL: ${message}${debug ? '' : ' (run with --debug for a stack trace)'}\n`);
+  if (debug && error instanceof Error && error.stack) process.stderr.write(error.stack + '\n');
+  return ExitCode.runFailed;
+}
+
+export async function main(argv: string[]): Promise<void> {
+  const debug = argv.includes('--debug');
+  try {
+    const labs = await loadAllLabs();
+    const program = buildProgram(labs);
+    if (argv.length <= 2) {
+      program.outputHelp();
+      return;
+    }
+    await program.parseAsync(argv);
+  } catch (error) {
+    if (error instanceof CommanderError && (error.code === 'commander.helpDisplayed' || error.code === 'commander.version' || error.code === 'commander.help')) {
+      process.exitCode = 0;
+      return;
+    }
+    process.exitCode = printError(error, debug);
+  }
+}

@@ -1,0 +1,89 @@
+import { ExitCode, UsageError } from '../errors.js';
+import { onInterrupt, ownedCount, releaseAll } from '../harness/cleanup.js';
+import { runLab, type Progress } from '../harness/run-lab.js';
+import { selectLabs, type LoadedLab } from '../lab/registry.js';
+import { renderJson } from '../report/json.js';
+import type { LabResult } from '../report/result.js';
+import { renderTerminal } from '../report/terminal.js';
+import type { LabCommandOptions } from './index.js';
+
+/** Lab parameters: defaults, overridden by `--set`, checked against each lab's declared range. */
+export function resolveParams(loaded: LoadedLab, settings: Record<string, number>, selected: LoadedLab[]): Record<string, number> {
+  const declared = loaded.lab.params ?? {};
+  for (const name of Object.keys(settings)) {
+    if (!selected.some(({ lab }) => lab.params?.[name])) {
+      const known = selected.flatMap(({ lab }) => Object.keys(lab.params ?? {}));
+      throw new UsageError('DEVCAP_UNKNOWN_PARAM', `no parameter "${name}" here${known.length ? `; parameters: ${known.join(', ')}` : ''}`);
+    }
+  }
+  const params: Record<string, number> = {};
+  for (const [name, param] of Object.entries(declared)) {
+    const value = settings[name] ?? param.default;
+    if ((param.min !== undefined && value < param.min) || (param.max !== undefined && value > param.max)) {
+      throw new UsageError('DEVCAP_BAD_PARAM', `${name} must be between ${param.min} and ${param.max} (got ${value})`);
+    }
+    params[name] = value;
+  }
+  return params;
+}
+
+async function progressFor(options: LabCommandOptions): Promise<{ progress: Progress; stop(): void }> {
+  if (options.json || !process.stderr.isTTY) return { progress: { phase() {}, tick() {} }, stop() {} };
+  const { default: ora } = await import('ora');
+  const spinner = ora({ stream: process.stderr, color: 'cyan', isEnabled: options.color !== false }).start();
+  let phase = '';
+  return {
+    progress: {
+      phase(text) {
+        phase = text;
+        spinner.text = text;
+      },
+      tick(text) {
+        spinner.text = `${phase} · ${text}`;
+      },
+    },
+    stop: () => spinner.stop(),
+  };
+}
+
+export async function runLabCommand(labs: LoadedLab[], target: string, options: LabCommandOptions, version: string): Promise<number> {
+  const selected = selectLabs(labs, target);
+  const settings = options.set ?? {};
+  const plans = selected.map((loaded) => ({ loaded, params: resolveParams(loaded, settings, selected) }));
+  const color = options.color !== false && !options.json && process.stdout.isTTY && !process.env.NO_COLOR;
+
+  const { progress, stop } = await progressFor(options);
+  onInterrupt(() => {
+    stop();
+    const count = ownedCount();
+    void releaseAll().finally(() => {
+      process.stderr.write(`devcap: interrupted; stopped ${count} process${count === 1 ? '' : 'es'}, nothing left running\n`);
+      process.exit(ExitCode.interrupted);
+    });
+  });
+
+  const results: LabResult[] = [];
+  try {
+    for (const { loaded, params } of plans) {
+      const result = await runLab(
+        loaded,
+        { quick: Boolean(options.quick), durationSec: options.duration, connections: options.connections, rounds: options.rounds, params, version },
+        progress,
+      );
+      results.push(result);
+      if (!options.json) {
+        stop();
+        process.stdout.write(renderTerminal(result, { color }) + '\n\n');
+      }
+    }
+  } finally {
+    stop();
+    await releaseAll();
+  }
+  if (options.json) process.stdout.write(renderJson(results, target !== 'all') + '\n');
+
+  const verdicts = results.flatMap((result) => result.claims.map((claim) => claim.verdict));
+  if (verdicts.includes('contradicted')) return ExitCode.contradicted;
+  if (options.strict && verdicts.includes('inconclusive')) return ExitCode.contradicted;
+  return ExitCode.ok;
+}

@@ -1,0 +1,29 @@
+import type { LoadedLab } from '../lab/registry.js';
+
+/** `devcap list`: what each lab is, what it runs and what it needs. */
+export function listLabs(labs: LoadedLab[], json: boolean): string {
+  const rows = labs.map(({ lab }) => ({
+    day: lab.day,
+    slug: lab.slug,
+    title: lab.title,
+    claim: lab.claim,
+    variants: Object.keys(lab.variants),
+    requires: lab.requires ?? [],
+    params: Object.fromEntries(Object.entries(lab.params ?? {}).map(([name, param]) => [name, { default: param.default, summary: param.summary }])),
+  }));
+  if (json) return JSON.stringify(rows, null, 2);
+  const slugWidth = Math.max(...rows.map((row) => row.slug.length));
+  return rows
+    .map((row) => {
+      const needs = row.requires.length ? row.requires.join(', ') : 'nothing beyond Node';
+      const params = Object.entries(row.params)
+        .map(([name, param]) => `--set ${name}=${param.default}`)
+        .join(' ');
+      return (
+        `${String(row.day).padStart(2)}  ${row.slug.padEnd(slugWidth)}  ${row.title}\n` +
+        `    variants: ${row.variants.join(', ')}\n` +
+        `    needs: ${needs}${params ? `\n    parameters: ${params}` : ''}`
+      );
+    })
+    .join('\n');
+}

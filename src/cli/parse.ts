@@ -1,0 +1,22 @@
+import { UsageError } from '../errors.js';
+
+/** Option values, checked at parse time so bad input never reaches a run. */
+export function positiveInteger(flag: string, { min = 1, max = Number.MAX_SAFE_INTEGER } = {}) {
+  return (raw: string): number => {
+    const value = Number(raw);
+    if (raw.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
+      throw new UsageError('DEVCAP_BAD_OPTION', `${flag} takes a whole number from ${min} to ${max} (got "${raw}")`);
+    }
+    return value;
+  };
+}
+
+/** `--set name=value`, repeatable. */
+export function collectSetting(raw: string, previous: Record<string, number> = {}): Record<string, number> {
+  const match = /^([a-zA-Z][\w-]*)=(.+)$/.exec(raw);
+  const value = match ? Number(match[2]) : Number.NaN;
+  if (!match || !Number.isFinite(value)) {
+    throw new UsageError('DEVCAP_BAD_OPTION', `--set takes name=number, e.g. --set iterations=120000 (got "${raw}")`);
+  }
+  return { ...previous, [match[1]!]: value };
+}

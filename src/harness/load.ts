@@ -1,0 +1,137 @@
+import autocannon from 'autocannon';
+import { Agent, request } from 'node:http';
+import type { EventEmitter } from 'node:events';
+import { performance } from 'node:perf_hooks';
+import { percentile, Pinger, type PingResult } from './pinger.js';
+
+export interface StreamResult {
+  requests: number;
+  served: number;
+  requestsPerSec: number;
+  latencyP50Ms: number;
+  latencyP99Ms: number;
+  latencyMaxMs: number;
+  statusCounts: Record<string, number>;
+  errors: number;
+  timeouts: number;
+}
+
+export interface LoadResult {
+  primary: StreamResult;
+  side?: StreamResult;
+  durationSec: number;
+  /** CPU the generator (this process) used, in cores: near 1, it is the bottleneck. */
+  generatorCpuCores: number;
+}
+
+export interface LoadOptions {
+  port: number;
+  path: string;
+  method?: 'GET' | 'POST';
+  connections: number;
+  durationSec: number;
+  expectStatus?: number[];
+  side?: { path: string; ratePerSec: number };
+  /** Called about once a second with the primary stream's requests in that second. */
+  onTick?: (requestsInLastSecond: number) => void;
+}
+
+/** A generator using ~0.9 of a core or more cannot push harder: the run says so. */
+export const GENERATOR_BOUND_CORES = 0.9;
+
+/** Only ever loopback, always bounded by duration. */
+export async function runLoad(options: LoadOptions): Promise<LoadResult> {
+  const url = `http://127.0.0.1:${options.port}`;
+  // The side connection is opened first, so its first measured ping does not pay for the handshake.
+  const pinger = options.side ? new Pinger(options.port, options.side.path, options.side.ratePerSec) : undefined;
+  await pinger?.start();
+  const cpuStart = process.cpuUsage();
+  const wallStart = performance.now();
+
+  // Called without a callback, autocannon returns an EventEmitter that is also a thenable.
+  const primary = autocannon({
+    url: url + options.path,
+    method: options.method ?? 'GET',
+    connections: options.connections,
+    duration: options.durationSec,
+  }) as unknown as Promise<autocannon.Result> & EventEmitter;
+  if (options.onTick) {
+    const onTick = options.onTick;
+    primary.on('tick', ({ counter }: { counter: number }) => onTick(counter));
+  }
+  const primaryResult = await primary;
+  const pings = await pinger?.stop();
+  const cpu = process.cpuUsage(cpuStart);
+  const wallMs = performance.now() - wallStart;
+  return {
+    primary: summarise(primaryResult, options.expectStatus),
+    side: pings ? summarisePings(pings, primaryResult.duration) : undefined,
+    durationSec: primaryResult.duration,
+    generatorCpuCores: (cpu.user + cpu.system) / 1000 / wallMs,
+  };
+}
+
+/**
+ * Warm-up, thrown away: `count` requests over `connections` keep-alive connections, so JIT,
+ * pools and sockets are ready. Sent directly because autocannon only stops on whole seconds.
+ */
+export async function warmUp(options: { port: number; path: string; method?: 'GET' | 'POST'; connections: number; count: number; timeoutMs?: number }): Promise<void> {
+  if (options.count <= 0) return;
+  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
+  const deadline = performance.now() + (options.timeoutMs ?? 10_000);
+  let remaining = options.count;
+  const worker = async () => {
+    while (remaining > 0 && performance.now() < deadline) {
+      remaining--;
+      await new Promise<void>((resolve) => {
+        const req = request({ host: '127.0.0.1', port: options.port, path: options.path, method: options.method ?? 'GET', agent }, (res) => {
+          res.resume();
+          res.on('end', resolve);
+          res.on('error', () => resolve());
+        });
+        req.on('error', () => resolve());
+        req.end();
+      });
+    }
+  };
+  try {
+    await Promise.all(Array.from({ length: Math.min(options.connections, options.count) }, worker));
+  } finally {
+    agent.destroy();
+  }
+}
+
+function summarisePings(pings: PingResult, durationSec: number): StreamResult {
+  const served = Object.entries(pings.statusCounts).reduce((sum, [code, count]) => sum + (code.startsWith('2') ? count : 0), 0);
+  return {
+    requests: pings.latenciesMs.length,
+    served,
+    requestsPerSec: served / (durationSec > 0 ? durationSec : 1),
+    latencyP50Ms: percentile(pings.latenciesMs, 50),
+    latencyP99Ms: percentile(pings.latenciesMs, 99),
+    latencyMaxMs: Math.max(...pings.latenciesMs),
+    statusCounts: pings.statusCounts,
+    errors: pings.errors,
+    timeouts: 0,
+  };
+}
+
+function summarise(result: autocannon.Result, expectStatus?: number[]): StreamResult {
+  const statusCounts: Record<string, number> = {};
+  const stats = (result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {};
+  for (const [code, { count }] of Object.entries(stats)) statusCounts[code] = count;
+  const isServed = expectStatus ? (code: number) => expectStatus.includes(code) : (code: number) => code >= 200 && code < 300;
+  const served = Object.entries(statusCounts).reduce((sum, [code, count]) => sum + (isServed(Number(code)) ? count : 0), 0);
+  const durationSec = result.duration > 0 ? result.duration : 1;
+  return {
+    requests: result.requests.total,
+    served,
+    requestsPerSec: served / durationSec,
+    latencyP50Ms: result.latency.p50,
+    latencyP99Ms: result.latency.p99,
+    latencyMaxMs: result.latency.max,
+    statusCounts,
+    errors: result.errors,
+    timeouts: result.timeouts,
+  };
+}

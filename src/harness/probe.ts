@@ -1,0 +1,73 @@
+/**
+ * Preloaded into every variant with `node --import`. It measures the server from the
+ * inside without touching the variant's code, and answers the harness over IPC.
+ * Messages: { type: 'devcap:probe', cmd: 'reset' | 'read' }.
+ */
+import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
+
+export interface ProbeReading {
+  eventLoopDelayP50Ms: number;
+  eventLoopDelayP99Ms: number;
+  eventLoopDelayMaxMs: number;
+  eventLoopUtilization: number;
+  serverCpuCores: number;
+  rssPeakBytes: number;
+  heapUsedPeakBytes: number;
+  wallMs: number;
+}
+
+const RESOLUTION_MS = 5;
+const MEMORY_SAMPLE_MS = 20;
+
+if (process.send) {
+  const delay = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  delay.enable();
+  let cpuStart = process.cpuUsage();
+  let eluStart: EventLoopUtilization = performance.eventLoopUtilization();
+  let wallStart = performance.now();
+  let rssPeak = 0;
+  let heapPeak = 0;
+
+  const sampleMemory = () => {
+    const rss = process.memoryUsage.rss();
+    if (rss > rssPeak) rssPeak = rss;
+    const { heapUsed } = process.memoryUsage();
+    if (heapUsed > heapPeak) heapPeak = heapUsed;
+  };
+  setInterval(sampleMemory, MEMORY_SAMPLE_MS).unref();
+
+  // The histogram records the time between timer ticks, which includes the resolution
+  // itself; what the learner cares about is the delay beyond it.
+  const beyondResolution = (ns: number) => Math.max(0, ns / 1e6 - RESOLUTION_MS);
+
+  process.on('message', (message: { type?: string; cmd?: string }) => {
+    if (message?.type !== 'devcap:probe') return;
+    if (message.cmd === 'reset') {
+      delay.reset();
+      cpuStart = process.cpuUsage();
+      eluStart = performance.eventLoopUtilization();
+      wallStart = performance.now();
+      rssPeak = 0;
+      heapPeak = 0;
+      sampleMemory();
+      process.send?.({ type: 'devcap:probe', cmd: 'reset' });
+    } else if (message.cmd === 'read') {
+      sampleMemory();
+      const wallMs = performance.now() - wallStart;
+      const cpu = process.cpuUsage(cpuStart);
+      const reading: ProbeReading = {
+        eventLoopDelayP50Ms: beyondResolution(delay.percentile(50)),
+        eventLoopDelayP99Ms: beyondResolution(delay.percentile(99)),
+        eventLoopDelayMaxMs: beyondResolution(delay.max),
+        eventLoopUtilization: performance.eventLoopUtilization(eluStart).utilization,
+        serverCpuCores: (cpu.user + cpu.system) / 1000 / wallMs,
+        rssPeakBytes: rssPeak,
+        heapUsedPeakBytes: heapPeak,
+        wallMs,
+      };
+      process.send?.({ type: 'devcap:probe', cmd: 'read', reading });
+    }
+  });
+  // The probe must not keep a variant alive that would otherwise exit.
+  process.channel?.unref();
+}

@@ -1,0 +1,171 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { request } from 'node:http';
+import { fileURLToPath } from 'node:url';
+import { HarnessError } from '../errors.js';
+import { ownChild } from './cleanup.js';
+import type { ProbeReading } from './probe.js';
+
+const PROBE_PATH = fileURLToPath(new URL('./probe.js', import.meta.url));
+const READY_TIMEOUT_MS = 15_000;
+const PROBE_TIMEOUT_MS = 15_000;
+
+export interface StartOptions {
+  name: string;
+  file: string;
+  env: Record<string, string>;
+  readyPath: string;
+}
+
+/** A variant running in its own fresh process, with the probe preloaded. */
+export class VariantProcess {
+  readonly port: number;
+  private readonly child: ChildProcess;
+  private readonly release: () => Promise<void>;
+  private readonly stderr: string[];
+
+  private constructor(child: ChildProcess, port: number, release: () => Promise<void>, stderr: string[]) {
+    this.child = child;
+    this.port = port;
+    this.release = release;
+    this.stderr = stderr;
+  }
+
+  get pid(): number | undefined {
+    return this.child.pid;
+  }
+
+  /** Ready = the child announced its port and answered one request. No sleeps. */
+  static async start(options: StartOptions): Promise<VariantProcess> {
+    const child = spawn(process.execPath, ['--import', PROBE_PATH, options.file], {
+      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      env: { ...process.env, ...options.env },
+    });
+    const release = ownChild(child, options.name);
+    const stderr: string[] = [];
+    child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+      stderr.push(text);
+      if (stderr.length > 50) stderr.shift();
+    });
+    try {
+      const port = await waitForPort(child, options.name, stderr);
+      await firstAnswer(port, options.readyPath, child, options.name, stderr);
+      return new VariantProcess(child, port, release, stderr);
+    } catch (error) {
+      await release();
+      throw error;
+    }
+  }
+
+  async probe(cmd: 'reset'): Promise<void>;
+  async probe(cmd: 'read'): Promise<ProbeReading>;
+  async probe(cmd: 'reset' | 'read'): Promise<ProbeReading | void> {
+    const child = this.child;
+    return new Promise((resolve, reject) => {
+      const timer = setTimeout(() => {
+        cleanup();
+        reject(new HarnessError('DEVCAP_PROBE_TIMEOUT', `the probe in this variant did not answer "${cmd}" within ${PROBE_TIMEOUT_MS / 1000} s`));
+      }, PROBE_TIMEOUT_MS);
+      const onMessage = (message: { type?: string; cmd?: string; reading?: ProbeReading }) => {
+        if (message?.type !== 'devcap:probe' || message.cmd !== cmd) return;
+        cleanup();
+        resolve(message.reading);
+      };
+      const onExit = () => {
+        cleanup();
+        reject(crashed('a variant', child, this.stderr));
+      };
+      const cleanup = () => {
+        clearTimeout(timer);
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+      };
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+      child.send({ type: 'devcap:probe', cmd });
+    });
+  }
+
+  /** True while the process is alive: a variant that died under load is a harness fault. */
+  get alive(): boolean {
+    return this.child.exitCode === null && this.child.signalCode === null;
+  }
+
+  stderrTail(): string {
+    return this.stderr.join('').trim().split('\n').slice(-5).join('\n');
+  }
+
+  stop(): Promise<void> {
+    return this.release();
+  }
+}
+
+function crashed(name: string, child: ChildProcess, stderr: string[]): HarnessError {
+  const tail = stderr.join('').trim().split('\n').filter(Boolean).pop() ?? '';
+  const how = child.signalCode ? `signal ${child.signalCode}` : `code ${child.exitCode}`;
+  return new HarnessError('DEVCAP_VARIANT_CRASHED', `${name} exited (${how})${tail ? `: ${tail}` : ''}`);
+}
+
+function waitForPort(child: ChildProcess, name: string, stderr: string[]): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      cleanup();
+      reject(new HarnessError('DEVCAP_NOT_READY', `${name} did not announce a port within ${READY_TIMEOUT_MS / 1000} s`));
+    }, READY_TIMEOUT_MS);
+    const onMessage = (message: { type?: string; port?: number }) => {
+      if (message?.type === 'ready' && typeof message.port === 'number') {
+        cleanup();
+        resolve(message.port);
+      }
+    };
+    const onExit = () => {
+      cleanup();
+      // stderr may still be draining; give it one turn of the loop
+      setImmediate(() => reject(crashed(name, child, stderr)));
+    };
+    const onError = (error: Error) => {
+      cleanup();
+      reject(new HarnessError('DEVCAP_SPAWN_FAILED', `${name} could not start: ${error.message}`));
+    };
+    const cleanup = () => {
+      clearTimeout(timer);
+      child.off('message', onMessage);
+      child.off('exit', onExit);
+      child.off('error', onError);
+    };
+    child.on('message', onMessage);
+    child.once('exit', onExit);
+    child.once('error', onError);
+  });
+}
+
+async function firstAnswer(port: number, path: string, child: ChildProcess, name: string, stderr: string[]): Promise<void> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  let lastError = '';
+  while (Date.now() < deadline) {
+    if (child.exitCode !== null || child.signalCode !== null) throw crashed(name, child, stderr);
+    try {
+      await get(port, path);
+      return;
+    } catch (error) {
+      lastError = (error as Error).message;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+    }
+  }
+  throw new HarnessError('DEVCAP_NOT_READY', `${name} announced port ${port} but did not answer ${path}: ${lastError}`);
+}
+
+/** One GET on loopback; resolves with the status once the body has been read. */
+export function get(port: number, path: string, timeoutMs = 5000): Promise<{ status: number; body: string }> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, method: 'GET', timeout: timeoutMs, agent: false }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
+      res.on('error', reject);
+    });
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
+    req.on('error', reject);
+    req.end();
+  });
+}

@@ -1,0 +1,71 @@
+/**
+ * Every metric a run can record, with what a reader needs to interpret it. One table
+ * drives the reporters, the claim sentences and the README's list of metrics.
+ */
+export const metrics = {
+  requestsPerSec: { label: 'req/s', unit: 'req/s', better: 'higher', source: 'load' },
+  latencyP50Ms: { label: 'p50', unit: 'ms', better: 'lower', source: 'load' },
+  latencyP99Ms: { label: 'p99', unit: 'ms', better: 'lower', source: 'load' },
+  latencyMaxMs: { label: 'max', unit: 'ms', better: 'lower', source: 'load' },
+  sideLatencyP50Ms: { label: 'side p50', unit: 'ms', better: 'lower', source: 'load' },
+  sideLatencyP99Ms: { label: 'side p99', unit: 'ms', better: 'lower', source: 'load' },
+  sideLatencyMaxMs: { label: 'side max', unit: 'ms', better: 'lower', source: 'load' },
+  sideRequestsPerSec: { label: 'side req/s', unit: 'req/s', better: 'higher', source: 'load' },
+  eventLoopDelayP50Ms: { label: 'loop delay p50', unit: 'ms', better: 'lower', source: 'probe' },
+  eventLoopDelayP99Ms: { label: 'loop delay p99', unit: 'ms', better: 'lower', source: 'probe' },
+  eventLoopDelayMaxMs: { label: 'loop delay max', unit: 'ms', better: 'lower', source: 'probe' },
+  eventLoopUtilization: { label: 'loop busy', unit: 'ratio', better: 'lower', source: 'probe' },
+  serverCpuCores: { label: 'server CPU', unit: 'cores', better: 'lower', source: 'probe' },
+  rssPeakBytes: { label: 'peak RSS', unit: 'bytes', better: 'lower', source: 'probe' },
+  heapUsedPeakBytes: { label: 'peak heap', unit: 'bytes', better: 'lower', source: 'probe' },
+  generatorCpuCores: { label: 'generator CPU', unit: 'cores', better: 'lower', source: 'generator' },
+} as const;
+
+export type MetricName = keyof typeof metrics;
+export type MetricInfo = (typeof metrics)[MetricName];
+
+/**
+ * autocannon records latency in whole milliseconds, so a faster answer reads as 0 ms.
+ * Ratios use this floor instead: below 1 ms we do not claim to know the value.
+ */
+export const LATENCY_FLOOR_MS = 1;
+
+export function metricFloor(name: MetricName): number {
+  return metrics[name].unit === 'ms' ? LATENCY_FLOOR_MS : 0;
+}
+
+export function formatMetric(name: MetricName, value: number): string {
+  const unit = metrics[name].unit;
+  if (!Number.isFinite(value)) return 'n/a';
+  switch (unit) {
+    case 'bytes':
+      return formatBytes(value);
+    case 'ms':
+      return value < 10 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`;
+    case 'req/s':
+      return `${formatCount(value)} req/s`;
+    case 'ratio':
+      return `${Math.round(value * 100)}%`;
+    case 'cores':
+      return `${value.toFixed(2)} cores`;
+  }
+}
+
+export function formatCount(value: number): string {
+  if (value >= 100) return Math.round(value).toLocaleString('en-US');
+  if (value >= 10) return value.toFixed(1);
+  return value.toFixed(2);
+}
+
+export function formatBytes(bytes: number): string {
+  const mib = bytes / (1024 * 1024);
+  if (mib >= 100) return `${Math.round(mib)} MiB`;
+  if (mib >= 1) return `${mib.toFixed(1)} MiB`;
+  return `${Math.round(bytes / 1024)} KiB`;
+}
+
+export function formatRatio(ratio: number): string {
+  if (!Number.isFinite(ratio)) return 'n/a';
+  if (ratio >= 10) return `${Math.round(ratio)}×`;
+  return `${ratio.toFixed(2)}×`;
+}

@@ -1,0 +1,57 @@
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { UsageError } from '../errors.js';
+import type { AnyLab } from './types.js';
+
+/** Compiled labs live in dist/labs/NN-topic/; their READMEs stay in labs/NN-topic/. */
+export const COMPILED_LABS_DIR = fileURLToPath(new URL('../../labs/', import.meta.url));
+export const SOURCE_LABS_DIR = fileURLToPath(new URL('../../../labs/', import.meta.url));
+
+export interface LoadedLab {
+  lab: AnyLab;
+  folder: string;
+  compiledDir: string;
+  readmePath: string;
+  variantPath(variant: string): string;
+}
+
+const FOLDER = /^(\d{2})-[a-z0-9-]+$/;
+
+/** Every lab folder on disk, in day order. A folder is a lab; nothing else registers it. */
+export function labFolders(dir = COMPILED_LABS_DIR): string[] {
+  if (!existsSync(dir)) return [];
+  return readdirSync(dir, { withFileTypes: true })
+    .filter((entry) => entry.isDirectory() && FOLDER.test(entry.name) && existsSync(join(dir, entry.name, 'lab.js')))
+    .map((entry) => entry.name)
+    .sort();
+}
+
+export async function loadLab(folder: string, dir = COMPILED_LABS_DIR): Promise<LoadedLab> {
+  const compiledDir = join(dir, folder);
+  const module = (await import(pathToFileURL(join(compiledDir, 'lab.js')).href)) as { default: AnyLab };
+  const lab = module.default;
+  return {
+    lab,
+    folder,
+    compiledDir,
+    readmePath: join(SOURCE_LABS_DIR, folder, 'README.md'),
+    variantPath: (variant) => join(compiledDir, lab.variants[variant]!.file),
+  };
+}
+
+export async function loadAllLabs(dir = COMPILED_LABS_DIR): Promise<LoadedLab[]> {
+  return Promise.all(labFolders(dir).map((folder) => loadLab(folder, dir)));
+}
+
+/** `2`, `02`, `event-loop` or `all`. Unknown names are a usage error listing what exists. */
+export function selectLabs(all: LoadedLab[], target: string): LoadedLab[] {
+  if (target === 'all') return all;
+  const day = /^\d+$/.test(target) ? Number(target) : Number.NaN;
+  const found = all.find(({ lab }) => lab.day === day || lab.slug === target);
+  if (!found) {
+    const known = all.map(({ lab }) => `${lab.day} (${lab.slug})`).join(', ');
+    throw new UsageError('DEVCAP_UNKNOWN_LAB', `no lab "${target}"; labs: ${known}, or "all"`);
+  }
+  return [found];
+}

@@ -1,0 +1,25 @@
+import { createServer, type RequestListener, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/**
+ * The few lines every lab server shares: listen on a free loopback port, say which one,
+ * and shut down cleanly on SIGTERM. Kept out of the variants so they read like the lesson.
+ */
+export function serve(handler: RequestListener | Server, onClose?: () => Promise<void> | void): Server {
+  const server = typeof handler === 'function' ? createServer(handler) : handler;
+  server.listen(0, '127.0.0.1', () => {
+    const { port } = server.address() as AddressInfo;
+    if (process.send) process.send({ type: 'ready', port });
+    else console.log(`listening on http://127.0.0.1:${port}`);
+  });
+  const stop = () => {
+    server.close(async () => {
+      await onClose?.();
+      process.exit(0);
+    });
+    server.closeAllConnections();
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  return server;
+}

@@ -1,0 +1,174 @@
+import { Chalk, type ChalkInstance } from 'chalk';
+import Table from 'cli-table3';
+import { formatMetric, metrics, type MetricName } from '../lab/metrics.js';
+import type { Verdict } from '../harness/stats.js';
+import type { LabResult, VariantSummary } from './result.js';
+
+const BAR_WIDTH = 32;
+
+const VERDICT_MARK: Record<Verdict, string> = { confirmed: '✔', contradicted: '✘', inconclusive: '?' };
+
+/** Human report: table, bar chart of the headline metric, verdicts in words, model, takeaway. */
+export function renderTerminal(result: LabResult, options: { color: boolean }): string {
+  const c = new Chalk({ level: options.color ? 1 : 0 });
+  const out: string[] = [];
+  const { lab, config, environment } = result;
+
+  out.push(c.bold(`Day ${lab.day} · ${lab.slug} — ${lab.title}`));
+  out.push(c.dim(`Lesson: ${lab.claim}`));
+  const side = config.side ? `, with GET ${config.side.path} at ${config.side.ratePerSec}/s beside it` : '';
+  out.push(
+    c.dim(
+      `Load: GET ${config.path} at ${config.connections.join(', ')} connection(s)${side}; ` +
+        `${config.durationSec} s × ${config.rounds} rounds per variant, a fresh process each (${config.mode} run)`,
+    ),
+  );
+  const params = Object.entries(config.params).map(([name, value]) => `${name}=${value}`).join(', ');
+  out.push(
+    c.dim(
+      `Machine: Node ${environment.node}, ${environment.cpuCount} × ${environment.cpuModel}, load average ${environment.loadAverage[0]}` +
+        (params ? `; parameters: ${params}` : ''),
+    ),
+  );
+  out.push('');
+
+  out.push(table(result, c));
+  out.push('');
+  out.push(barChart(result, c));
+
+  if (config.connections.length > 1) {
+    out.push('');
+    out.push(c.bold('Where throughput stops rising'));
+    for (const line of sweepLines(result)) out.push(`  ${line}`);
+  }
+
+  if (result.claims.length) {
+    out.push('');
+    out.push(c.bold(`Claims (at ${config.claimsAtConnections} connections)`));
+    for (const claim of result.claims) {
+      const paint = claim.verdict === 'confirmed' ? c.green : claim.verdict === 'contradicted' ? c.red : c.yellow;
+      out.push(`  ${paint(`${VERDICT_MARK[claim.verdict]} ${claim.verdict}`)}  ${claim.statement}`);
+      out.push(c.dim(`      ${claim.sentence}`));
+    }
+  }
+
+  if (result.measures.length) {
+    out.push('');
+    out.push(c.bold('Measured, no verdict'));
+    for (const measure of result.measures) {
+      out.push(`  • ${measure.statement}`);
+      out.push(c.dim(`      ${measure.sentence}`));
+    }
+  }
+
+  if (result.model) {
+    out.push('');
+    out.push(c.bold('Model'));
+    out.push(`  ${result.model.statement}`);
+    const calibration = Object.entries(result.model.calibration)
+      .map(([name, value]) => `${name} = ${value.toFixed(1)}`)
+      .join(', ');
+    if (calibration) out.push(c.dim(`  measured before the load: ${calibration}`));
+    for (const prediction of result.model.predictions) {
+      out.push(
+        `  ${prediction.variant.padEnd(longestVariant(result))}  predicted ${formatMetric(prediction.metric, prediction.predicted)}` +
+          c.dim(` (${prediction.reasoning})`) +
+          `, measured ${formatMetric(prediction.metric, prediction.measured)}`,
+      );
+    }
+  }
+
+  if (result.warnings.length) {
+    out.push('');
+    for (const warning of result.warnings) out.push(c.yellow(`  ! ${warning}`));
+  }
+
+  out.push('');
+  out.push(`${c.bold('Takeaway:')} ${lab.takeaway}`);
+  out.push(c.dim(`(${(result.wallTimeMs / 1000).toFixed(1)} s; medians over rounds, ranges are min–max)`));
+  return out.join('\n');
+}
+
+function longestVariant(result: LabResult): number {
+  return Math.max(...result.variants.map((variant) => variant.name.length));
+}
+
+function table(result: LabResult, c: ChalkInstance): string {
+  const columns = result.lab.columns;
+  const many = result.config.connections.length > 1;
+  const head = ['variant', ...(many ? ['conns'] : []), ...columns.map((name) => metricHeader(name, result))];
+  const rows = new Table({
+    head: head.map((text) => c.bold(text)),
+    style: { head: [], border: [], compact: true },
+    chars: { mid: '', 'left-mid': '', 'mid-mid': '', 'right-mid': '' },
+  });
+  for (const summary of result.summary) {
+    rows.push([
+      summary.variant + (summary.generatorBound ? c.yellow(' *') : ''),
+      ...(many ? [String(summary.connections)] : []),
+      ...columns.map((name) => cell(summary, name)),
+    ]);
+  }
+  const note = result.summary.some((summary) => summary.generatorBound)
+    ? `\n${c.yellow('*')} the load generator was the bottleneck in at least one round`
+    : '';
+  return rows.toString() + note;
+}
+
+function metricHeader(name: MetricName, result: LabResult): string {
+  if (name.startsWith('side') && result.config.side) return metrics[name].label.replace('side', result.config.side.path);
+  return metrics[name].label;
+}
+
+function cell(summary: VariantSummary, name: MetricName): string {
+  const spread = summary.metrics[name];
+  if (!spread) return '–';
+  return formatMetric(name, spread.median);
+}
+
+function barChart(result: LabResult, c: ChalkInstance): string {
+  const name = result.lab.headline;
+  const at = result.config.claimsAtConnections;
+  const rows = result.summary.filter((summary) => summary.connections === at && summary.metrics[name]);
+  const max = Math.max(...rows.map((summary) => summary.metrics[name]!.median), Number.MIN_VALUE);
+  const width = longestVariant(result);
+  const better = metrics[name].better === 'higher' ? 'higher is better' : 'lower is better';
+  const lines = [c.bold(`${metricHeader(name, result)} at ${at} connections (${better})`)];
+  for (const summary of rows) {
+    const spread = summary.metrics[name]!;
+    const length = Math.max(1, Math.round((spread.median / max) * BAR_WIDTH));
+    lines.push(
+      `  ${summary.variant.padEnd(width)}  ${c.cyan('█'.repeat(length))}${' '.repeat(BAR_WIDTH - length)}  ` +
+        `${formatMetric(name, spread.median)} ${c.dim(`(${formatMetric(name, spread.min)}–${formatMetric(name, spread.max)})`)}`,
+    );
+  }
+  return lines.join('\n');
+}
+
+/** For each variant: how throughput grew between connection counts, and where it flattened. */
+export function sweepLines(result: LabResult): string[] {
+  const lines: string[] = [];
+  for (const variant of result.variants) {
+    const points = result.summary
+      .filter((summary) => summary.variant === variant.name && summary.metrics.requestsPerSec)
+      .sort((a, b) => a.connections - b.connections);
+    if (points.length < 2) continue;
+    const steps: string[] = [];
+    let flatFrom: number | undefined;
+    for (let i = 1; i < points.length; i++) {
+      const before = points[i - 1]!;
+      const after = points[i]!;
+      const gain = after.metrics.requestsPerSec!.median / before.metrics.requestsPerSec!.median - 1;
+      steps.push(`${before.connections}→${after.connections}: ${gain >= 0 ? '+' : ''}${Math.round(gain * 100)}%`);
+      if (flatFrom === undefined && gain < 0.1) flatFrom = before.connections;
+    }
+    const bound = points.filter((point) => point.generatorBound).map((point) => point.connections);
+    let verdict =
+      flatFrom === undefined
+        ? 'still rising at the highest count'
+        : `flat beyond ${flatFrom} connection${flatFrom === 1 ? '' : 's'} (less than +10%)`;
+    if (bound.length) verdict += `; the load generator was the limit at ${bound.join(', ')} connections`;
+    lines.push(`${variant.name}: ${steps.join(', ')}; ${verdict}`);
+  }
+  return lines;
+}
