@@ -1,10 +1,10 @@
-import { formatMetric, formatRatio, metricFloor, metrics, type MetricName } from '../lab/metrics.js';
-import type { Claim, Measure } from '../lab/types.js';
+import { formatMetric, formatRatio, lookup, metricFloor, metricLabel, type MetricTable } from '../lab/metrics.js';
+import type { Measure, RatioClaim, ThresholdClaim } from '../lab/types.js';
 import type { ClaimResult, MeasureResult, RoundRun, VariantSummary } from '../report/result.js';
 import { levelInterval, ratioInterval, spread, verdictAtLeast, verdictAtMost, type Verdict } from './stats.js';
 
 /** Per-round values of one metric for one variant at one connection count. */
-export function samplesOf(runs: RoundRun[], variant: string, metric: MetricName, connections: number): number[] {
+export function samplesOf(runs: RoundRun[], variant: string, metric: string, connections: number): number[] {
   return runs
     .filter((run) => run.variant === variant && run.connections === connections)
     .map((run) => run.metrics[metric])
@@ -17,7 +17,8 @@ export function summarise(runs: RoundRun[]): VariantSummary[] {
   return [...keys.values()].map(({ variant, connections }) => {
     const mine = runs.filter((run) => run.variant === variant && run.connections === connections);
     const summary: VariantSummary = { variant, connections, metrics: {}, generatorBound: mine.some((run) => run.generatorBound) };
-    for (const name of Object.keys(metrics) as MetricName[]) {
+    const names = new Set(mine.flatMap((run) => Object.keys(run.metrics)));
+    for (const name of names) {
       const values = samplesOf(runs, variant, name, connections);
       if (values.length) summary.metrics[name] = spread(values);
     }
@@ -33,9 +34,18 @@ export function worstVerdict(verdicts: Verdict[]): Verdict {
 
 const range = (low: number, high: number, format: (value: number) => string) => `${format(low)}–${format(high)}`;
 
-export function evaluateClaim(claim: Claim<string>, runs: RoundRun[], connections: number): ClaimResult {
-  const floor = metricFloor(claim.metric);
-  const label = metrics[claim.metric].label;
+export interface EvaluationContext {
+  runs: RoundRun[];
+  connections: number;
+  table: MetricTable;
+  sidePath?: string | null;
+}
+
+export function evaluateClaim(claim: RatioClaim<string, string> | ThresholdClaim<string, string>, context: EvaluationContext): ClaimResult {
+  const { runs, connections } = context;
+  const info = lookup(context.table, claim.metric);
+  const floor = metricFloor(info);
+  const label = metricLabel(info, context.sidePath);
   if (claim.kind === 'ratio') {
     const a = samplesOf(runs, claim.numerator, claim.metric, connections);
     const b = samplesOf(runs, claim.denominator, claim.metric, connections);
@@ -65,7 +75,7 @@ export function evaluateClaim(claim: Claim<string>, runs: RoundRun[], connection
   const atLeast = claim.atLeast !== undefined;
   const threshold = (atLeast ? claim.atLeast : claim.atMost) ?? Number.NaN;
   const verdict = atLeast ? verdictAtLeast(interval, threshold) : verdictAtMost(interval, threshold);
-  const format = (value: number) => formatMetric(claim.metric, value);
+  const format = (value: number) => formatMetric(info, value);
   const sentence =
     `${label} of ${claim.variant} was ${format(interval.estimate)} (95% CI ${range(interval.low, interval.high, format)}; ` +
     `the claim needs ${atLeast ? 'at least' : 'at most'} ${format(threshold)}): ${verdict}`;
@@ -86,10 +96,12 @@ export function evaluateClaim(claim: Claim<string>, runs: RoundRun[], connection
   };
 }
 
-export function evaluateMeasure(measure: Measure<string>, runs: RoundRun[], connections: number): MeasureResult {
+export function evaluateMeasure(measure: Measure<string, string>, context: EvaluationContext): MeasureResult {
+  const { runs, connections } = context;
+  const info = lookup(context.table, measure.metric);
   const a = samplesOf(runs, measure.numerator, measure.metric, connections);
   const b = samplesOf(runs, measure.denominator, measure.metric, connections);
-  const interval = ratioInterval(a, b, metricFloor(measure.metric));
+  const interval = ratioInterval(a, b, metricFloor(info));
   return {
     id: measure.id,
     statement: measure.statement,
@@ -99,7 +111,7 @@ export function evaluateMeasure(measure: Measure<string>, runs: RoundRun[], conn
     variants: [measure.numerator, measure.denominator],
     connections,
     sentence:
-      `${metrics[measure.metric].label} of ${measure.numerator} was ${formatRatio(interval.estimate)} that of ` +
+      `${metricLabel(info, context.sidePath)} of ${measure.numerator} was ${formatRatio(interval.estimate)} that of ` +
       `${measure.denominator} (95% CI ${range(interval.low, interval.high, formatRatio)})`,
   };
 }

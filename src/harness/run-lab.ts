@@ -1,13 +1,18 @@
+import { mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { HarnessError } from '../errors.js';
 import type { LoadedLab } from '../lab/registry.js';
-import type { MetricName } from '../lab/metrics.js';
+import { metrics as standardMetrics, type MetricName, type MetricTable } from '../lab/metrics.js';
 import type { RunSizing } from '../lab/types.js';
-import { SCHEMA_VERSION, type LabResult, type ModelResult, type RoundRun, type RunConfig } from '../report/result.js';
+import { SCHEMA_VERSION, type ClaimResult, type LabResult, type ModelResult, type RoundRun, type RunConfig } from '../report/result.js';
+import { ownTempDir } from './cleanup.js';
 import { fingerprint, threadpoolSize } from './environment.js';
 import { evaluateClaim, evaluateMeasure, summarise, worstVerdict } from './evaluate.js';
 import { GENERATOR_BOUND_CORES, runLoad, warmUp } from './load.js';
 import { median } from './stats.js';
+import { runScenario } from './scenario.js';
 import { VariantProcess } from './variant-process.js';
 
 export interface RunOptions {
@@ -61,17 +66,59 @@ export async function runLab(loaded: LoadedLab, options: RunOptions, progress: P
   const warnings: string[] = [];
   const names = Object.keys(lab.variants);
 
-  const calibration = lab.calibrate ? await lab.calibrate(config.params) : {};
+  const table: MetricTable = { ...standardMetrics, ...lab.metrics };
+  const loadedNames = lab.workload.variants ?? names;
 
+  // Everything below owns processes or files: released in `finally`, and by the
+  // cleanup registry if we are interrupted.
+  const releases: Array<() => Promise<void>> = [];
   const runs: RoundRun[] = [];
-  for (const connections of config.connections) {
-    for (let round = 0; round < config.rounds; round++) {
-      const order = round % 2 === 0 ? names : [...names].reverse();
-      for (const [position, variant] of order.entries()) {
-        progress.phase(`${lab.slug}: ${variant}, ${connections} connection${connections === 1 ? '' : 's'}, round ${round + 1}/${config.rounds}`);
-        runs.push(await runOnce(loaded, variant, connections, round, position, config, progress));
+  const scenarioResults: ClaimResult[] = [];
+  let calibration: Record<string, number> = {};
+  try {
+    const env: Record<string, string> = {};
+    if (lab.setup) {
+      const tempDir = mkdtempSync(join(tmpdir(), `devcap-${lab.slug}-`));
+      releases.push(ownTempDir(tempDir));
+      progress.phase(`${lab.slug}: preparing data`);
+      Object.assign(env, await lab.setup({ tempDir, params: config.params }));
+    }
+    for (const [name, definition] of Object.entries(lab.services ?? {})) {
+      progress.phase(`${lab.slug}: starting ${name}`);
+      const service = await VariantProcess.start({
+        name: `${lab.slug}/${name}`,
+        file: loaded.servicePath(name),
+        env: { ...env, ...definition.env, ...paramEnv(loaded, config) },
+        readyPath: definition.readyPath,
+      });
+      releases.push(() => service.stop());
+      env[serviceEnvName(name)] = `http://127.0.0.1:${service.port}`;
+    }
+
+    calibration = lab.calibrate ? await lab.calibrate(config.params) : {};
+
+    for (const connections of config.connections) {
+      for (let round = 0; round < config.rounds; round++) {
+        const order = round % 2 === 0 ? loadedNames : [...loadedNames].reverse();
+        for (const [position, variant] of order.entries()) {
+          progress.phase(`${lab.slug}: ${variant}, ${connections} connection${connections === 1 ? '' : 's'}, round ${round + 1}/${config.rounds}`);
+          runs.push(await runOnce(loaded, variant, connections, round, position, config, env, progress));
+        }
       }
     }
+
+    for (const claim of lab.claims) {
+      if (claim.kind !== 'scenario') continue;
+      progress.phase(`${lab.slug}: scenario ${claim.id}`);
+      const server = await startVariant(loaded, claim.variant, config, env);
+      try {
+        scenarioResults.push(await runScenario(claim, server.port));
+      } finally {
+        await server.stop();
+      }
+    }
+  } finally {
+    for (const release of releases.reverse()) await release();
   }
 
   const boundRuns = runs.filter((run) => run.generatorBound);
@@ -91,8 +138,11 @@ export async function runLab(loaded: LoadedLab, options: RunOptions, progress: P
   }
 
   const at = config.claimsAtConnections;
-  const claims = lab.claims.map((claim) => evaluateClaim(claim, runs, at));
-  const measures = (lab.measures ?? []).map((measure) => evaluateMeasure(measure, runs, at));
+  const context = { runs, connections: at, table, sidePath: config.side?.path };
+  const claims = lab.claims.map((claim) =>
+    claim.kind === 'scenario' ? scenarioResults.find((result) => result.id === claim.id)! : evaluateClaim(claim, context),
+  );
+  const measures = (lab.measures ?? []).map((measure) => evaluateMeasure(measure, context));
 
   let model: ModelResult | null = null;
   if (lab.model) {
@@ -135,6 +185,10 @@ export async function runLab(loaded: LoadedLab, options: RunOptions, progress: P
     wallTimeMs: Math.round(performance.now() - started),
     environment,
     config,
+    metrics: Object.fromEntries(
+      [...new Set(runs.flatMap((run) => Object.keys(run.metrics)))].map((name) => [name, table[name] ?? { label: name, unit: 'count', better: 'higher' }]),
+    ),
+    services: Object.entries(lab.services ?? {}).map(([name, service]) => ({ name, summary: service.summary })),
     variants: names.map((name) => ({ name, summary: lab.variants[name]!.summary, file: lab.variants[name]!.file })),
     runs,
     summary: summarise(runs),
@@ -153,19 +207,11 @@ async function runOnce(
   round: number,
   order: number,
   config: RunConfig,
+  env: Record<string, string>,
   progress: Progress,
 ): Promise<RoundRun> {
   const { lab } = loaded;
-  const definition = lab.variants[variant]!;
-  const env: Record<string, string> = { ...definition.env };
-  for (const [name, parameter] of Object.entries(lab.params ?? {})) env[parameter.env] = String(config.params[name]);
-
-  const server = await VariantProcess.start({
-    name: `${lab.slug}/${variant}`,
-    file: loaded.variantPath(variant),
-    env,
-    readyPath: lab.workload.readyPath,
-  });
+  const server = await startVariant(loaded, variant, config, env);
   try {
     const load = { port: server.port, path: lab.workload.path, method: lab.workload.method, connections };
     await warmUp({ ...load, count: config.warmupRequests });
@@ -181,6 +227,9 @@ async function runOnce(
       throw new HarnessError('DEVCAP_VARIANT_CRASHED', `${lab.slug}/${variant} died under load${server.stderrTail() ? `: ${server.stderrTail()}` : ''}`);
     }
     const reading = await server.probe('read');
+    const extra = lab.drive
+      ? await lab.drive({ variant, port: server.port, connections, durationSec: config.durationSec, params: config.params, env })
+      : {};
     return {
       variant,
       connections,
@@ -208,6 +257,7 @@ async function runOnce(
         rssPeakBytes: reading.rssPeakBytes,
         heapUsedPeakBytes: reading.heapUsedPeakBytes,
         generatorCpuCores: result.generatorCpuCores,
+        ...(extra as Record<string, number>),
       },
       statusCounts: result.primary.statusCounts,
       sideStatusCounts: result.side?.statusCounts ?? null,
@@ -218,4 +268,24 @@ async function runOnce(
   } finally {
     await server.stop();
   }
+}
+
+function paramEnv(loaded: LoadedLab, config: RunConfig): Record<string, string> {
+  const env: Record<string, string> = {};
+  for (const [name, parameter] of Object.entries(loaded.lab.params ?? {})) env[parameter.env] = String(config.params[name]);
+  return env;
+}
+
+/** `user-api` → `USER_API_URL`. */
+export function serviceEnvName(service: string): string {
+  return `${service.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_URL`;
+}
+
+function startVariant(loaded: LoadedLab, variant: string, config: RunConfig, env: Record<string, string>): Promise<VariantProcess> {
+  return VariantProcess.start({
+    name: `${loaded.lab.slug}/${variant}`,
+    file: loaded.variantPath(variant),
+    env: { ...env, ...loaded.lab.variants[variant]!.env, ...paramEnv(loaded, config) },
+    readyPath: loaded.lab.workload.readyPath,
+  });
 }

@@ -19,10 +19,23 @@ export const metrics = {
   rssPeakBytes: { label: 'peak RSS', unit: 'bytes', better: 'lower', source: 'probe' },
   heapUsedPeakBytes: { label: 'peak heap', unit: 'bytes', better: 'lower', source: 'probe' },
   generatorCpuCores: { label: 'generator CPU', unit: 'cores', better: 'lower', source: 'generator' },
-} as const;
+} as const satisfies MetricTable;
 
 export type MetricName = keyof typeof metrics;
-export type MetricInfo = (typeof metrics)[MetricName];
+
+/** How to read a metric. Labs may add their own (e.g. `dbQueries`) with `defineLab({ metrics })`. */
+export interface MetricInfo {
+  label: string;
+  unit: 'req/s' | 'ms' | 'bytes' | 'ratio' | 'cores' | 'count';
+  better: 'higher' | 'lower';
+  source?: string;
+}
+
+export type MetricTable = Record<string, MetricInfo>;
+
+export function lookup(table: MetricTable, name: string): MetricInfo {
+  return table[name] ?? { label: name, unit: 'count', better: 'higher' };
+}
 
 /**
  * autocannon records latency in whole milliseconds, so a faster answer reads as 0 ms.
@@ -30,17 +43,18 @@ export type MetricInfo = (typeof metrics)[MetricName];
  */
 export const LATENCY_FLOOR_MS = 1;
 
-export function metricFloor(name: MetricName): number {
-  return metrics[name].unit === 'ms' ? LATENCY_FLOOR_MS : 0;
+export function metricFloor(info: MetricInfo): number {
+  return info.unit === 'ms' ? LATENCY_FLOOR_MS : 0;
 }
 
-export function formatMetric(name: MetricName, value: number): string {
-  const unit = metrics[name].unit;
+export function formatMetric(info: MetricInfo, value: number): string {
+  const unit = info.unit;
   if (!Number.isFinite(value)) return 'n/a';
   switch (unit) {
     case 'bytes':
       return formatBytes(value);
     case 'ms':
+      if (value < LATENCY_FLOOR_MS) return `<${LATENCY_FLOOR_MS} ms`;
       return value < 10 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`;
     case 'req/s':
       return `${formatCount(value)} req/s`;
@@ -48,7 +62,15 @@ export function formatMetric(name: MetricName, value: number): string {
       return `${Math.round(value * 100)}%`;
     case 'cores':
       return `${value.toFixed(2)} cores`;
+    case 'count':
+      return formatCount(value);
   }
+}
+
+/** A metric's short name; side-stream metrics name their path (`/ping p99`). */
+export function metricLabel(info: MetricInfo, sidePath?: string | null): string {
+  const label = info.label;
+  return sidePath && label.startsWith('side ') ? label.replace('side', sidePath) : label;
 }
 
 export function formatCount(value: number): string {

@@ -14,6 +14,7 @@ export interface LoadedLab {
   compiledDir: string;
   readmePath: string;
   variantPath(variant: string): string;
+  servicePath(service: string): string;
 }
 
 const FOLDER = /^(\d{2})-[a-z0-9-]+$/;
@@ -37,6 +38,7 @@ export async function loadLab(folder: string, dir = COMPILED_LABS_DIR): Promise<
     compiledDir,
     readmePath: join(SOURCE_LABS_DIR, folder, 'README.md'),
     variantPath: (variant) => join(compiledDir, lab.variants[variant]!.file),
+    servicePath: (service) => join(compiledDir, lab.services![service]!.file),
   };
 }
 

@@ -1,4 +1,4 @@
-import type { MetricName } from './metrics.js';
+import type { MetricInfo, MetricName } from './metrics.js';
 
 /** One program the learner reads; it runs in its own fresh `node` process per round. */
 export interface VariantDefinition {
@@ -7,6 +7,18 @@ export interface VariantDefinition {
   /** One line on the technique, shown in tables and `devcap list`. */
   summary: string;
   /** Extra environment for this variant's process (lab parameters are added to it). */
+  env?: Record<string, string>;
+}
+
+/**
+ * A process the variants talk to (a downstream API, a database server). Started once per
+ * lab run, before any variant; its URL reaches every variant as `<NAME>_URL`
+ * (`user-api` → `USER_API_URL`).
+ */
+export interface ServiceDefinition {
+  file: string;
+  summary: string;
+  readyPath: string;
   env?: Record<string, string>;
 }
 
@@ -25,11 +37,13 @@ export interface RunSizing {
   /** Requests sent and thrown away before each measured load. */
   warmupRequests: number;
   rounds: number;
-  /** Connection counts to load at; claims are evaluated at `connections[claimsAt]`. */
+  /** Connection counts to load at. */
   connections: number[];
 }
 
-export interface Workload {
+export interface Workload<V extends string = string> {
+  /** The variants put under load (default: all). Others take part only in scenarios. */
+  variants?: V[];
   method?: 'GET' | 'POST';
   /** The measured stream. */
   path: string;
@@ -46,34 +60,66 @@ export interface Workload {
 }
 
 /** "numerator's metric is at least `atLeast` times the denominator's". */
-export interface RatioClaim<V extends string> {
+export interface RatioClaim<V extends string, M extends string> {
   kind: 'ratio';
   id: string;
   statement: string;
-  metric: MetricName;
+  metric: MetricName | M;
   numerator: V;
   denominator: V;
   atLeast: number;
 }
 
 /** "variant's metric is at least / at most a fixed value". */
-export interface ThresholdClaim<V extends string> {
+export interface ThresholdClaim<V extends string, M extends string> {
   kind: 'threshold';
   id: string;
   statement: string;
-  metric: MetricName;
+  metric: MetricName | M;
   variant: V;
   atLeast?: number;
   atMost?: number;
 }
 
-export type Claim<V extends string> = RatioClaim<V> | ThresholdClaim<V>;
+export interface ScenarioResponse {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  body: string;
+}
 
-/** A ratio reported with its interval but no verdict: "how much", not "whether". */
-export interface Measure<V extends string> {
+export interface ScenarioStep {
+  /** What this step shows, e.g. "the 6th login attempt is refused". */
+  name: string;
+  method?: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+  /** Send the same request this many times in sequence (default 1). */
+  repeat?: number;
+  /** Every response must have this status… */
+  expectStatus?: number;
+  /** …or, with `repeat`, exactly these counts per status, e.g. `{ 200: 5, 429: 45 }`. */
+  expectStatusCounts?: Record<number, number>;
+  /** Further checks on the (last) response: return why it fails, or null when it passes. */
+  check?: (response: ScenarioResponse) => string | null;
+}
+
+/** Requests against a fresh process of `variant`, each with its expected answer. */
+export interface ScenarioClaim<V extends string> {
+  kind: 'scenario';
   id: string;
   statement: string;
-  metric: MetricName;
+  variant: V;
+  steps: ScenarioStep[];
+}
+
+export type Claim<V extends string, M extends string = never> = RatioClaim<V, M> | ThresholdClaim<V, M> | ScenarioClaim<V>;
+
+/** A ratio reported with its interval but no verdict: "how much", not "whether". */
+export interface Measure<V extends string, M extends string = never> {
+  id: string;
+  statement: string;
+  metric: MetricName | M;
   numerator: V;
   denominator: V;
 }
@@ -86,37 +132,66 @@ export interface ModelContext {
   calibration: Record<string, number>;
 }
 
-export interface Prediction<V extends string> {
+export interface Prediction<V extends string, M extends string = never> {
   variant: V;
-  metric: MetricName;
+  metric: MetricName | M;
   value: number;
   /** How the value was derived, in words, e.g. `1000 / 24.1 ms`. */
   reasoning: string;
 }
 
-export interface Model<V extends string> {
+export interface Model<V extends string, M extends string = never> {
   statement: string;
-  predict(context: ModelContext): Prediction<V>[];
+  predict(context: ModelContext): Prediction<V, M>[];
 }
 
-export interface LabDefinition<V extends string> {
+export interface SetupContext {
+  /** A fresh directory, removed after the run (also on Ctrl-C and errors). */
+  tempDir: string;
+  params: Record<string, number>;
+}
+
+export interface DriveContext {
+  variant: string;
+  port: number;
+  connections: number;
+  durationSec: number;
+  params: Record<string, number>;
+  /** Service URLs by name, and whatever `setup` returned. */
+  env: Record<string, string>;
+}
+
+export interface LabDefinition<V extends string, M extends string = never> {
   day: number;
   slug: string;
   title: string;
   /** The lesson's claim, in one sentence. */
   claim: string;
   variants: Record<V, VariantDefinition>;
-  workload: Workload;
-  claims: Claim<NoInfer<V>>[];
-  measures?: Measure<NoInfer<V>>[];
+  services?: Record<string, ServiceDefinition>;
+  workload: Workload<NoInfer<V>>;
+  claims: Claim<NoInfer<V>, NoInfer<M>>[];
+  measures?: Measure<NoInfer<V>, NoInfer<M>>[];
+  /** Metrics of the lab's own, recorded by `drive`. */
+  metrics?: Record<M, MetricInfo>;
   params?: Record<string, LabParameter>;
+  /**
+   * Runs once before any process starts, e.g. to write the data files the variants read.
+   * Returns environment variables for every variant and service.
+   */
+  setup?: (context: SetupContext) => Promise<Record<string, string>> | Record<string, string>;
   /** Measures the unit of work once, in the devcap process, before any load. */
   calibrate?: (params: Record<string, number>) => Promise<Record<string, number>> | Record<string, number>;
-  model?: Model<NoInfer<V>>;
+  /**
+   * Extra measurement after each run's load, against the same process (e.g. a slow
+   * client, time to first byte). Returns values for the lab's own metrics.
+   */
+  drive?: (context: DriveContext) => Promise<Partial<Record<NoInfer<M>, number>>>;
+  model?: Model<NoInfer<V>, NoInfer<M>>;
   requires?: Array<'redis' | 'database'>;
   /** What the terminal report leads with: the bar chart's metric and the table's columns. */
-  report?: { headline?: MetricName; columns?: MetricName[] };
+  report?: { headline?: MetricName | NoInfer<M>; columns?: Array<MetricName | NoInfer<M>> };
   takeaway: string;
 }
 
-export type AnyLab = LabDefinition<string>;
+export type AnyLab = LabDefinition<string, string>;

@@ -1,4 +1,4 @@
-import type { MetricName } from '../lab/metrics.js';
+import type { MetricInfo } from '../lab/metrics.js';
 import type { Spread, Verdict } from '../harness/stats.js';
 
 /** Bumped whenever a field changes meaning or disappears; additions keep the version. */
@@ -28,7 +28,7 @@ export interface RunConfig {
   params: Record<string, number>;
 }
 
-export type RunMetrics = Partial<Record<MetricName, number>>;
+export type RunMetrics = Record<string, number>;
 
 export interface RoundRun {
   variant: string;
@@ -48,33 +48,46 @@ export interface RoundRun {
 export interface VariantSummary {
   variant: string;
   connections: number;
-  metrics: Partial<Record<MetricName, Spread>>;
+  metrics: Record<string, Spread>;
   generatorBound: boolean;
+}
+
+export interface ScenarioStepResult {
+  name: string;
+  request: string;
+  passed: boolean;
+  /** Status counts seen, e.g. `{ "200": 5, "429": 45 }`. */
+  statusCounts: Record<string, number>;
+  /** Why it failed, in words; null when it passed. */
+  failure: string | null;
 }
 
 export interface ClaimResult {
   id: string;
-  kind: 'ratio' | 'threshold';
+  kind: 'ratio' | 'threshold' | 'scenario';
   statement: string;
-  metric: MetricName;
   verdict: Verdict;
+  /** Ratio and threshold claims; null for scenarios. */
+  metric: string | null;
   /** For ratios: numerator / denominator; for thresholds: the variant's level. */
-  estimate: number;
-  ci95: [number, number];
-  threshold: number;
-  direction: 'atLeast' | 'atMost';
+  estimate: number | null;
+  ci95: [number, number] | null;
+  threshold: number | null;
+  direction: 'atLeast' | 'atMost' | null;
   variants: string[];
-  connections: number;
+  connections: number | null;
   /** Per-round values the interval was computed from, by variant. */
   samples: Record<string, number[]>;
   /** The verdict as a sentence with its numbers. */
   sentence: string;
+  /** Scenario claims only: each step with what came back. */
+  steps?: ScenarioStepResult[];
 }
 
 export interface MeasureResult {
   id: string;
   statement: string;
-  metric: MetricName;
+  metric: string;
   estimate: number;
   ci95: [number, number];
   variants: [string, string];
@@ -87,7 +100,7 @@ export interface ModelResult {
   calibration: Record<string, number>;
   predictions: Array<{
     variant: string;
-    metric: MetricName;
+    metric: string;
     predicted: number;
     measured: number;
     reasoning: string;
@@ -104,13 +117,16 @@ export interface LabResult {
     claim: string;
     takeaway: string;
     /** The metric the report leads with, and the table's columns. */
-    headline: MetricName;
-    columns: MetricName[];
+    headline: string;
+    columns: string[];
   };
   startedAt: string;
   wallTimeMs: number;
   environment: Environment;
   config: RunConfig;
+  /** How to read every metric in `runs` and `summary` (the standard ones and the lab's own). */
+  metrics: Record<string, MetricInfo>;
+  services: Array<{ name: string; summary: string }>;
   variants: Array<{ name: string; summary: string; file: string }>;
   runs: RoundRun[];
   summary: VariantSummary[];

@@ -1,6 +1,6 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
-import { formatMetric, metrics, type MetricName } from '../lab/metrics.js';
+import { formatMetric, lookup, metricLabel, metrics as standardMetrics, type MetricInfo } from '../lab/metrics.js';
 import type { Verdict } from '../harness/stats.js';
 import type { LabResult, VariantSummary } from './result.js';
 
@@ -48,7 +48,15 @@ export function renderTerminal(result: LabResult, options: { color: boolean }): 
     for (const claim of result.claims) {
       const paint = claim.verdict === 'confirmed' ? c.green : claim.verdict === 'contradicted' ? c.red : c.yellow;
       out.push(`  ${paint(`${VERDICT_MARK[claim.verdict]} ${claim.verdict}`)}  ${claim.statement}`);
-      out.push(c.dim(`      ${claim.sentence}`));
+      if (claim.steps) {
+        for (const step of claim.steps) {
+          const seen = Object.entries(step.statusCounts).map(([status, count]) => `${count} × ${status}`).join(', ');
+          out.push(`      ${step.passed ? c.green('✔') : c.red('✘')} ${step.name}: ${c.dim(`${step.request} → ${seen || 'no answer'}`)}`);
+          if (step.failure) out.push(c.red(`        ${step.failure}`));
+        }
+      } else {
+        out.push(c.dim(`      ${claim.sentence}`));
+      }
     }
   }
 
@@ -71,9 +79,9 @@ export function renderTerminal(result: LabResult, options: { color: boolean }): 
     if (calibration) out.push(c.dim(`  measured before the load: ${calibration}`));
     for (const prediction of result.model.predictions) {
       out.push(
-        `  ${prediction.variant.padEnd(longestVariant(result))}  predicted ${formatMetric(prediction.metric, prediction.predicted)}` +
+        `  ${prediction.variant.padEnd(longestVariant(result))}  predicted ${formatMetric(infoOf(result, prediction.metric), prediction.predicted)}` +
           c.dim(` (${prediction.reasoning})`) +
-          `, measured ${formatMetric(prediction.metric, prediction.measured)}`,
+          `, measured ${formatMetric(infoOf(result, prediction.metric), prediction.measured)}`,
       );
     }
   }
@@ -106,7 +114,7 @@ function table(result: LabResult, c: ChalkInstance): string {
     rows.push([
       summary.variant + (summary.generatorBound ? c.yellow(' *') : ''),
       ...(many ? [String(summary.connections)] : []),
-      ...columns.map((name) => cell(summary, name)),
+      ...columns.map((name) => cell(result, summary, name)),
     ]);
   }
   const note = result.summary.some((summary) => summary.generatorBound)
@@ -115,31 +123,35 @@ function table(result: LabResult, c: ChalkInstance): string {
   return rows.toString() + note;
 }
 
-function metricHeader(name: MetricName, result: LabResult): string {
-  if (name.startsWith('side') && result.config.side) return metrics[name].label.replace('side', result.config.side.path);
-  return metrics[name].label;
+function infoOf(result: LabResult, name: string): MetricInfo {
+  return result.metrics[name] ?? lookup(standardMetrics, name);
 }
 
-function cell(summary: VariantSummary, name: MetricName): string {
+function metricHeader(name: string, result: LabResult): string {
+  return metricLabel(infoOf(result, name), result.config.side?.path);
+}
+
+function cell(result: LabResult, summary: VariantSummary, name: string): string {
   const spread = summary.metrics[name];
   if (!spread) return '–';
-  return formatMetric(name, spread.median);
+  return formatMetric(infoOf(result, name), spread.median);
 }
 
 function barChart(result: LabResult, c: ChalkInstance): string {
   const name = result.lab.headline;
+  const info = infoOf(result, name);
   const at = result.config.claimsAtConnections;
   const rows = result.summary.filter((summary) => summary.connections === at && summary.metrics[name]);
   const max = Math.max(...rows.map((summary) => summary.metrics[name]!.median), Number.MIN_VALUE);
   const width = longestVariant(result);
-  const better = metrics[name].better === 'higher' ? 'higher is better' : 'lower is better';
+  const better = info.better === 'higher' ? 'higher is better' : 'lower is better';
   const lines = [c.bold(`${metricHeader(name, result)} at ${at} connections (${better})`)];
   for (const summary of rows) {
     const spread = summary.metrics[name]!;
     const length = Math.max(1, Math.round((spread.median / max) * BAR_WIDTH));
     lines.push(
       `  ${summary.variant.padEnd(width)}  ${c.cyan('█'.repeat(length))}${' '.repeat(BAR_WIDTH - length)}  ` +
-        `${formatMetric(name, spread.median)} ${c.dim(`(${formatMetric(name, spread.min)}–${formatMetric(name, spread.max)})`)}`,
+        `${formatMetric(info, spread.median)} ${c.dim(`(${formatMetric(info, spread.min)}–${formatMetric(info, spread.max)})`)}`,
     );
   }
   return lines.join('\n');
