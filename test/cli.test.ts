@@ -1,0 +1,100 @@
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { runCli } from './run-cli.js';
+
+const TRACE = fileURLToPath(new URL('./trace-modules.cjs', import.meta.url));
+
+describe('devcap --help and --version', () => {
+  it('lists the commands and the labs, and exits 0', async () => {
+    const result = await runCli(['--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Usage: devcap/);
+    expect(result.stdout).toMatch(/^\s+list\b/m);
+    expect(result.stdout).toMatch(/^\s+lab \[options\] <lab>/m);
+    expect(result.stdout).toMatch(/^\s+1\s+hello-throughput\s+Would your API hold 1,000 req\/s\?/m);
+    expect(result.stdout).toMatch(/^\s+2\s+event-loop\s+/m);
+    expect(result.stderr).toBe('');
+  });
+
+  it('prints help with no arguments too', async () => {
+    const result = await runCli([]);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/Usage: devcap/);
+  });
+
+  it('does not load express or autocannon to print help', async () => {
+    const result = await runCli(['--help'], { nodeArgs: ['--require', TRACE] });
+    const line = result.stderr.split('\n').find((text) => text.startsWith('LOADED_MODULES '));
+    expect(line).toBeDefined();
+    const loaded = JSON.parse(line!.slice('LOADED_MODULES '.length)) as string[];
+    expect(loaded.some((path) => path.includes('/commander/'))).toBe(true);
+    expect(loaded.filter((path) => /node_modules\/(express|autocannon|piscina)\//.test(path))).toEqual([]);
+  });
+
+  it('lab --help lists every flag', async () => {
+    const result = await runCli(['lab', '--help']);
+    expect(result.code).toBe(0);
+    for (const flag of ['--quick', '--duration <sec>', '--connections <n>', '--rounds <n>', '--set <name=value>', '--json', '--strict', '--no-color', '--debug']) {
+      expect(result.stdout).toContain(flag);
+    }
+  });
+
+  it('prints the version from package.json', async () => {
+    const { version } = (await import('../package.json', { with: { type: 'json' } })).default;
+    const result = await runCli(['--version']);
+    expect(result.code).toBe(0);
+    expect(result.stdout.trim()).toBe(version);
+  });
+});
+
+describe('devcap list', () => {
+  it('prints every lab with its variants', async () => {
+    const result = await runCli(['list']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^\s*2\s+event-loop/m);
+    expect(result.stdout).toContain('pbkdf2-sync, pbkdf2-async, worker-pool');
+  });
+
+  it('--json is machine-readable and complete', async () => {
+    const result = await runCli(['list', '--json']);
+    expect(result.code).toBe(0);
+    const labs = JSON.parse(result.stdout) as Array<{ day: number; slug: string; variants: string[]; requires: string[] }>;
+    const two = labs.find((lab) => lab.day === 2);
+    expect(two).toMatchObject({ slug: 'event-loop', variants: ['pbkdf2-sync', 'pbkdf2-async', 'worker-pool'] });
+    expect(labs.map((lab) => lab.day)).toEqual([...labs.map((lab) => lab.day)].sort((a, b) => a - b));
+  });
+});
+
+describe('bad input: one line, a DEVCAP_* code, exit 2, no stack trace', () => {
+  const cases: Array<[string, string[], RegExp]> = [
+    ['an unknown day', ['lab', '99'], /DEVCAP_UNKNOWN_LAB: no lab "99"/],
+    ['an unknown slug', ['lab', 'event-loops'], /DEVCAP_UNKNOWN_LAB/],
+    ['a negative duration', ['lab', '2', '--duration', '-1'], /DEVCAP_BAD_OPTION: --duration/],
+    ['zero connections', ['lab', '2', '--connections', '0'], /DEVCAP_BAD_OPTION: --connections/],
+    ['a non-number', ['lab', '2', '--rounds', 'many'], /DEVCAP_BAD_OPTION: --rounds/],
+    ['a fractional duration', ['lab', '2', '--duration', '1.5'], /DEVCAP_BAD_OPTION/],
+    ['one round (no interval possible)', ['lab', '2', '--rounds', '1'], /DEVCAP_BAD_OPTION: --rounds/],
+    ['an unknown flag', ['lab', '2', '--fast'], /DEVCAP_USAGE: unknown option '--fast'/],
+    ['an unknown command', ['bench'], /DEVCAP_USAGE: unknown command 'bench'/],
+    ['a missing lab', ['lab'], /DEVCAP_USAGE: missing required argument/],
+    ['an unknown parameter', ['lab', '2', '--set', 'speed=3'], /DEVCAP_UNKNOWN_PARAM/],
+    ['a parameter out of range', ['lab', '2', '--set', 'iterations=1'], /DEVCAP_BAD_PARAM/],
+    ['a malformed --set', ['lab', '2', '--set', 'iterations'], /DEVCAP_BAD_OPTION: --set/],
+  ];
+  it.each(cases)('%s', async (_name, args, message) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(2);
+    expect(result.stdout).toBe('');
+    const lines = result.stderr.trim().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^devcap: DEVCAP_[A-Z_]+: /);
+    expect(lines[0]).toMatch(message);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('--debug adds the stack trace', async () => {
+    const result = await runCli(['lab', '99', '--debug']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/\n\s+at /);
+  });
+});

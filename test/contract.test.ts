@@ -1,0 +1,100 @@
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { COMPILED_LABS_DIR, loadAllLabs, SOURCE_LABS_DIR } from '../dist/src/lab/registry.js';
+import { metrics } from '../dist/src/lab/metrics.js';
+
+// The contract every lab folder keeps (docs/writing-a-lab.md). Reads the compiled labs
+// that `npm test` builds first, and the sources beside them.
+const sourceFolders = readdirSync(SOURCE_LABS_DIR, { withFileTypes: true })
+  .filter((entry) => entry.isDirectory())
+  .map((entry) => entry.name)
+  .sort();
+const labs = await loadAllLabs(COMPILED_LABS_DIR);
+const README_SECTIONS = ['## The claim', '## What the lab measures', '## What to expect', '## Try this'];
+
+describe('the lab registry', () => {
+  it('finds a compiled lab for every folder under labs/, and nothing else', () => {
+    expect(sourceFolders.length).toBeGreaterThanOrEqual(2);
+    expect(labs.map((lab) => lab.folder)).toEqual(sourceFolders);
+  });
+
+  it('has unique days and slugs, each matching its folder name', () => {
+    const days = labs.map(({ lab }) => lab.day);
+    const slugs = labs.map(({ lab }) => lab.slug);
+    expect(new Set(days).size).toBe(days.length);
+    expect(new Set(slugs).size).toBe(slugs.length);
+    for (const { lab, folder } of labs) expect(folder).toBe(`${String(lab.day).padStart(2, '0')}-${lab.slug}`);
+  });
+});
+
+describe.each(labs.map((loaded) => [loaded.folder, loaded] as const))('lab %s', (folder, { lab, compiledDir }) => {
+  const source = join(SOURCE_LABS_DIR, folder);
+  const variantNames = Object.keys(lab.variants);
+  const metricNames = new Set([...Object.keys(metrics), ...Object.keys(lab.metrics ?? {})]);
+
+  it('declares what a reader needs', () => {
+    for (const text of [lab.title, lab.claim, lab.takeaway]) expect(text.trim().length).toBeGreaterThan(10);
+    expect(variantNames.length).toBeGreaterThanOrEqual(2);
+    expect(lab.claims.length).toBeGreaterThanOrEqual(1);
+  });
+
+  it('names variants by technique, in kebab case, with their source and compiled files', () => {
+    for (const name of variantNames) {
+      expect(name).toMatch(/^[a-z0-9]+(-[a-z0-9]+)*$/);
+      expect(name).not.toMatch(/\b(bad|good|wrong|right)\b/);
+      const file = lab.variants[name]!.file;
+      expect(existsSync(join(compiledDir, file)), `${file} compiled`).toBe(true);
+      expect(existsSync(join(source, file.replace(/\.js$/, '.ts'))), `${file} source`).toBe(true);
+    }
+    for (const [name, service] of Object.entries(lab.services ?? {})) {
+      expect(existsSync(join(compiledDir, service.file)), `service ${name}`).toBe(true);
+    }
+  });
+
+  it('makes claims and measures about variants and metrics it has', () => {
+    const loadedVariants = lab.workload.variants ?? variantNames;
+    for (const claim of lab.claims) {
+      if (claim.kind === 'ratio') {
+        expect(loadedVariants).toContain(claim.numerator);
+        expect(loadedVariants).toContain(claim.denominator);
+        expect(metricNames.has(claim.metric), claim.metric).toBe(true);
+        expect(claim.atLeast).toBeGreaterThan(0);
+      } else if (claim.kind === 'threshold') {
+        expect(loadedVariants).toContain(claim.variant);
+        expect(metricNames.has(claim.metric), claim.metric).toBe(true);
+        expect((claim.atLeast ?? claim.atMost) !== undefined).toBe(true);
+      } else {
+        expect(variantNames).toContain(claim.variant);
+        expect(claim.steps.length).toBeGreaterThan(0);
+      }
+    }
+    for (const measure of lab.measures ?? []) {
+      expect(loadedVariants).toContain(measure.numerator);
+      expect(loadedVariants).toContain(measure.denominator);
+    }
+    const ids = [...lab.claims, ...(lab.measures ?? [])].map((item) => item.id);
+    expect(new Set(ids).size).toBe(ids.length);
+  });
+
+  it('sizes its runs so intervals exist and autocannon can honour them', () => {
+    for (const sizing of [lab.workload.sizing, lab.workload.quick]) {
+      expect(Number.isInteger(sizing.durationSec) && sizing.durationSec >= 1).toBe(true);
+      expect(sizing.rounds).toBeGreaterThanOrEqual(2);
+      expect(sizing.connections.length).toBeGreaterThanOrEqual(1);
+    }
+  });
+
+  it('has a README with the lesson sections', () => {
+    const readme = readFileSync(join(source, 'README.md'), 'utf8');
+    for (const section of README_SECTIONS) expect(readme, section).toContain(section);
+  });
+
+  it('starts each variant with a comment on what it demonstrates', () => {
+    for (const name of variantNames) {
+      const text = readFileSync(join(source, lab.variants[name]!.file.replace(/\.js$/, '.ts')), 'utf8');
+      expect(text.trimStart().startsWith('//'), name).toBe(true);
+      expect(text, `${name} has no measuring code`).not.toMatch(/monitorEventLoopDelay|process\.cpuUsage|autocannon/);
+    }
+  });
+});

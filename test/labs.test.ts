@@ -1,0 +1,65 @@
+import { describe, expect, it } from 'vitest';
+import { COMPILED_LABS_DIR, loadAllLabs } from '../dist/src/lab/registry.js';
+import type { LabResult } from '../dist/src/report/result.js';
+import { runCli } from './run-cli.js';
+
+// Every lab, run as a user would in CI: `devcap lab N --quick --json`. Each claim must be
+// evaluated and confirmed; the thresholds sit far below the effects, so this is stable.
+const labs = await loadAllLabs(COMPILED_LABS_DIR);
+
+describe.each(labs.map(({ lab }) => [lab.day, lab.slug, lab] as const))('devcap lab %i (%s) --quick --json', (day, _slug, lab) => {
+  it('confirms every claim and reports a complete result', async () => {
+    const { code, stdout, stderr } = await runCli(['lab', String(day), '--quick', '--json']);
+    expect(stderr).toBe('');
+    const result = JSON.parse(stdout) as LabResult;
+    const failing = result.claims.filter((claim) => claim.verdict !== 'confirmed').map((claim) => claim.sentence);
+    expect(failing).toEqual([]);
+    expect(code).toBe(0);
+
+    expect(result.schemaVersion).toBe(1);
+    expect(result.lab.day).toBe(day);
+    expect(result.config.mode).toBe('quick');
+    expect(result.environment.cpuCount).toBeGreaterThan(0);
+    expect(result.environment.node).toBe(process.version);
+    expect(result.claims.map((claim) => claim.id)).toEqual(lab.claims.map((claim) => claim.id));
+    expect(result.measures.map((measure) => measure.id)).toEqual((lab.measures ?? []).map((measure) => measure.id));
+
+    const loaded = lab.workload.variants ?? Object.keys(lab.variants);
+    expect(result.runs).toHaveLength(loaded.length * result.config.rounds * result.config.connections.length);
+    for (const run of result.runs) {
+      expect(run.metrics.requestsPerSec).toBeGreaterThan(0);
+      expect(run.metrics.rssPeakBytes).toBeGreaterThan(1024 * 1024);
+      expect(run.metrics.eventLoopUtilization).toBeGreaterThan(0);
+    }
+    // fresh process per variant per round
+    const pids = result.runs.map((run) => run.pid);
+    expect(new Set(pids).size).toBe(pids.length);
+    for (const claim of result.claims) {
+      if (claim.kind === 'scenario') continue;
+      expect(claim.ci95![0]).toBeLessThanOrEqual(claim.estimate!);
+      expect(claim.ci95![1]).toBeGreaterThanOrEqual(claim.estimate!);
+    }
+  });
+});
+
+describe('lab-specific results', () => {
+  it('lab 1: Express clears 1,000 req/s, and node:http is measured beside it', async () => {
+    const { stdout } = await runCli(['lab', '1', '--quick', '--json']);
+    const result = JSON.parse(stdout) as LabResult;
+    const express = result.summary.find((row) => row.variant === 'express')!;
+    expect(express.metrics.requestsPerSec!.median).toBeGreaterThan(1000);
+    expect(result.measures.find((measure) => measure.id === 'express-cost')!.estimate).toBeGreaterThan(0);
+  });
+
+  it('lab 2: the model prints a prediction for each variant next to the measurement', async () => {
+    const { stdout } = await runCli(['lab', '2', '--quick', '--json']);
+    const result = JSON.parse(stdout) as LabResult;
+    expect(result.model!.calibration.workMs).toBeGreaterThan(1);
+    expect(result.model!.predictions.map((prediction) => prediction.variant)).toEqual(['pbkdf2-sync', 'pbkdf2-async', 'worker-pool']);
+    const sync = result.model!.predictions[0]!;
+    // the synchronous variant cannot beat one core: measured stays near 1000 / workMs
+    expect(sync.measured).toBeLessThan(sync.predicted * 1.5);
+    const ping = result.summary.map((row) => row.metrics.sideLatencyP99Ms!.median);
+    expect(ping[0]).toBeGreaterThan(ping[1]!);
+  });
+});
