@@ -111,6 +111,10 @@ export async function main(argv: string[]): Promise<void> {
       process.exitCode = 0;
       return;
     }
+    // After Ctrl-C, a variant dying under load is the interrupt's doing, not a fault to
+    // report; the interrupt handler prints one line and exits 130.
+    const { wasInterrupted } = await import('../harness/cleanup.js');
+    if (wasInterrupted()) return;
     process.exitCode = printError(error, debug);
   }
 }

@@ -17,6 +17,12 @@ interface Resource {
 const resources = new Set<Resource>();
 let installed = false;
 let interruptHandler: ((signal: NodeJS.Signals) => void) | undefined;
+let interrupted = false;
+
+/** True once SIGINT/SIGTERM/SIGHUP arrived: errors after that are the interrupt's echo. */
+export function wasInterrupted(): boolean {
+  return interrupted;
+}
 
 function install(): void {
   if (installed) return;
@@ -32,6 +38,8 @@ function install(): void {
   });
   for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
     process.on(signal, () => {
+      if (interrupted) return;
+      interrupted = true;
       if (interruptHandler) interruptHandler(signal);
       else void releaseAll().finally(() => process.exit(130));
     });
