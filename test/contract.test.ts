@@ -1,5 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { COMPILED_LABS_DIR, loadAllLabs, SOURCE_LABS_DIR } from '../dist/src/lab/registry.js';
 import { metrics } from '../dist/src/lab/metrics.js';
@@ -83,6 +85,18 @@ describe.each(labs.map((loaded) => [loaded.folder, loaded] as const))('lab %s', 
       expect(sizing.rounds).toBeGreaterThanOrEqual(2);
       expect(sizing.connections.length).toBeGreaterThanOrEqual(1);
     }
+  });
+
+  it('loads no package when imported, so `devcap --help` stays instant', () => {
+    const trace = fileURLToPath(new URL('./trace-modules.cjs', import.meta.url));
+    const url = pathToFileURL(join(compiledDir, 'lab.js')).href;
+    const child = spawnSync(process.execPath, ['--require', trace, '--input-type=module', '-e', `await import(${JSON.stringify(url)})`], {
+      encoding: 'utf8',
+    });
+    expect(child.status).toBe(0);
+    const line = child.stderr.split('\n').find((text) => text.startsWith('LOADED_MODULES '))!;
+    const packages = (JSON.parse(line.slice('LOADED_MODULES '.length)) as string[]).filter((path) => path.includes('/node_modules/'));
+    expect(packages).toEqual([]);
   });
 
   it('has a README with the lesson sections', () => {
