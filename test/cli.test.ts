@@ -34,7 +34,7 @@ describe('devcap --help and --version', () => {
   it('lab --help lists every flag', async () => {
     const result = await runCli(['lab', '--help']);
     expect(result.code).toBe(0);
-    for (const flag of ['--quick', '--duration <sec>', '--connections <n>', '--rounds <n>', '--set <name=value>', '--json', '--strict', '--no-color', '--debug']) {
+    for (const flag of ['--quick', '--duration <sec>', '--connections <n>', '--rounds <n>', '--set <name=value>', '--json', '--markdown', '--strict', '--no-color', '--debug']) {
       expect(result.stdout).toContain(flag);
     }
   });
@@ -77,6 +77,7 @@ describe('bad input: one line, a DEVCAP_* code, exit 2, no stack trace', () => {
     ['an unknown flag', ['lab', '2', '--fast'], /DEVCAP_USAGE: unknown option '--fast'/],
     ['an unknown command', ['bench'], /DEVCAP_USAGE: unknown command 'bench'/],
     ['a missing lab', ['lab'], /DEVCAP_USAGE: missing required argument/],
+    ['--json with --markdown', ['lab', '2', '--json', '--markdown'], /DEVCAP_USAGE: option '--json' cannot be used with option '--markdown'/],
     ['an unknown parameter', ['lab', '2', '--set', 'speed=3'], /DEVCAP_UNKNOWN_PARAM/],
     ['a parameter out of range', ['lab', '2', '--set', 'iterations=1'], /DEVCAP_BAD_PARAM/],
     ['a malformed --set', ['lab', '2', '--set', 'iterations'], /DEVCAP_BAD_OPTION: --set/],

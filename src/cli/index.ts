@@ -13,6 +13,7 @@ export interface LabCommandOptions {
   rounds?: number;
   set?: Record<string, number>;
   json?: boolean;
+  markdown?: boolean;
   strict?: boolean;
   color: boolean;
   debug?: boolean;
@@ -27,7 +28,8 @@ export const labOptions: Option[] = [
   ),
   new Option('--rounds <n>', 'rounds per variant (an interval needs at least 2)').argParser(positiveInteger('--rounds', { min: 2, max: 50 })),
   new Option('--set <name=value>', 'change a lab parameter (repeatable), e.g. --set iterations=120000').argParser(collectSetting),
-  new Option('--json', 'print the result as JSON on stdout, nothing else'),
+  new Option('--json', 'print the result as JSON on stdout, nothing else').conflicts('markdown'),
+  new Option('--markdown', 'print the result as Markdown (for course notes and CI summaries)'),
   new Option('--strict', 'exit 1 when a claim is inconclusive, not only when contradicted'),
   new Option('--no-color', 'plain text output'),
   new Option('--debug', 'print stack traces for errors'),

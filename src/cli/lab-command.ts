@@ -3,6 +3,7 @@ import { onInterrupt, ownedCount, releaseAll } from '../harness/cleanup.js';
 import { runLab, type Progress } from '../harness/run-lab.js';
 import { selectLabs, type LoadedLab } from '../lab/registry.js';
 import { renderJson } from '../report/json.js';
+import { renderMarkdown } from '../report/markdown.js';
 import type { LabResult } from '../report/result.js';
 import { renderTerminal } from '../report/terminal.js';
 import type { LabCommandOptions } from './index.js';
@@ -71,7 +72,10 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
         progress,
       );
       results.push(result);
-      if (!options.json) {
+      if (options.markdown) {
+        stop();
+        process.stdout.write(renderMarkdown(result) + '\n\n');
+      } else if (!options.json) {
         stop();
         process.stdout.write(renderTerminal(result, { color }) + '\n\n');
       }
