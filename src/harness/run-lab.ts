@@ -2,11 +2,12 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { HarnessError } from '../errors.js';
+import { HarnessError, PrerequisiteError } from '../errors.js';
+import { provideRequirements, requirementsOf, unmetBy } from '../infra/requirements.js';
 import type { LoadedLab } from '../lab/registry.js';
 import { metrics as standardMetrics, type MetricName, type MetricTable } from '../lab/metrics.js';
-import type { RunSizing } from '../lab/types.js';
-import { SCHEMA_VERSION, type ClaimResult, type LabResult, type ModelResult, type RoundRun, type RunConfig } from '../report/result.js';
+import type { AnyLab, RunSizing } from '../lab/types.js';
+import { SCHEMA_VERSION, type ClaimResult, type LabResult, type ModelResult, type RoundRun, type RunConfig, type SkippedVariant } from '../report/result.js';
 import { ownTempDir } from './cleanup.js';
 import { fingerprint, threadpoolSize } from './environment.js';
 import { evaluateClaim, evaluateMeasure, summarise, worstVerdict } from './evaluate.js';
@@ -67,7 +68,7 @@ export async function runLab(loaded: LoadedLab, options: RunOptions, progress: P
   const names = Object.keys(lab.variants);
 
   const table: MetricTable = { ...standardMetrics, ...lab.metrics };
-  const loadedNames = lab.workload.variants ?? names;
+  let loadedNames = lab.workload.variants ?? names;
 
   // Everything below owns processes or files: released in `finally`, and by the
   // cleanup registry if we are interrupted.
@@ -75,8 +76,27 @@ export async function runLab(loaded: LoadedLab, options: RunOptions, progress: P
   const runs: RoundRun[] = [];
   const scenarioResults: ClaimResult[] = [];
   let calibration: Record<string, number> = {};
+  // Variants whose real services (Redis) are missing are skipped with their claims;
+  // the run fails with a missing prerequisite only when nothing at all could run.
+  const skipped: SkippedVariant[] = [];
+  const infraServices: LabResult['services'] = [];
   try {
     const env: Record<string, string> = {};
+    const provided = await provideRequirements(requirementsOf(lab), progress);
+    releases.push(provided.release);
+    Object.assign(env, provided.env);
+    for (const note of provided.notes) infraServices.push({ name: note.slice(0, note.indexOf(':')), summary: note.slice(note.indexOf(':') + 2) });
+    for (const name of names) {
+      const unmet = unmetBy(lab, name, provided.missing);
+      if (unmet.length) skipped.push({ variant: name, requires: unmet.map((entry) => entry.requirement), reason: unmet.map((entry) => entry.message).join('; ') });
+    }
+    const isSkipped = (name: string) => skipped.some((entry) => entry.variant === name);
+    loadedNames = loadedNames.filter((name) => !isSkipped(name));
+    const scenarios = lab.claims.filter((claim) => claim.kind === 'scenario' && !isSkipped(claim.variant));
+    if (skipped.length && !loadedNames.length && !scenarios.length) {
+      const first = provided.missing[0]!;
+      throw new PrerequisiteError(`DEVCAP_${first.requirement.toUpperCase()}_MISSING`, `${lab.slug}: nothing can run. ${first.message}`);
+    }
     if (lab.setup) {
       const tempDir = mkdtempSync(join(tmpdir(), `devcap-${lab.slug}-`));
       releases.push(ownTempDir(tempDir));
@@ -95,7 +115,7 @@ export async function runLab(loaded: LoadedLab, options: RunOptions, progress: P
       env[serviceEnvName(name)] = `http://127.0.0.1:${service.port}`;
     }
 
-    calibration = lab.calibrate ? await lab.calibrate(config.params) : {};
+    calibration = lab.calibrate ? await lab.calibrate(config.params, env) : {};
 
     for (const connections of config.connections) {
       for (let round = 0; round < config.rounds; round++) {
@@ -107,7 +127,7 @@ export async function runLab(loaded: LoadedLab, options: RunOptions, progress: P
       }
     }
 
-    for (const claim of lab.claims) {
+    for (const claim of scenarios) {
       if (claim.kind !== 'scenario') continue;
       progress.phase(`${lab.slug}: scenario ${claim.id}`);
       const server = await startVariant(loaded, claim.variant, config, env);
@@ -139,19 +159,27 @@ export async function runLab(loaded: LoadedLab, options: RunOptions, progress: P
 
   const at = config.claimsAtConnections;
   const context = { runs, connections: at, table, sidePath: config.side?.path };
-  const claims = lab.claims.map((claim) =>
-    claim.kind === 'scenario' ? scenarioResults.find((result) => result.id === claim.id)! : evaluateClaim(claim, context),
-  );
-  const measures = (lab.measures ?? []).map((measure) => evaluateMeasure(measure, context));
+  const skippedFor = (variants: string[]) => skipped.filter((entry) => variants.includes(entry.variant));
+  const claims = lab.claims.map((claim) => {
+    const variants = claim.kind === 'scenario' ? [claim.variant] : claim.kind === 'ratio' ? [claim.numerator, claim.denominator] : [claim.variant];
+    const missing = skippedFor(variants);
+    if (missing.length) return skippedClaim(claim, variants, missing);
+    return claim.kind === 'scenario' ? scenarioResults.find((result) => result.id === claim.id)! : evaluateClaim(claim, context);
+  });
+  const measures = (lab.measures ?? [])
+    .filter((measure) => !skippedFor([measure.numerator, measure.denominator]).length)
+    .map((measure) => evaluateMeasure(measure, context));
 
   let model: ModelResult | null = null;
   if (lab.model) {
-    const predictions = lab.model.predict({
-      cpuCount: environment.cpuCount,
-      threadpoolSize: threadpoolSize(),
-      params: config.params,
-      calibration,
-    });
+    const predictions = lab.model
+      .predict({
+        cpuCount: environment.cpuCount,
+        threadpoolSize: threadpoolSize(),
+        params: config.params,
+        calibration,
+      })
+      .filter((prediction) => !skippedFor([prediction.variant]).length);
     model = {
       statement: lab.model.statement,
       calibration,
@@ -188,15 +216,16 @@ export async function runLab(loaded: LoadedLab, options: RunOptions, progress: P
     metrics: Object.fromEntries(
       [...new Set(runs.flatMap((run) => Object.keys(run.metrics)))].map((name) => [name, table[name] ?? { label: name, unit: 'count', better: 'higher' }]),
     ),
-    services: Object.entries(lab.services ?? {}).map(([name, service]) => ({ name, summary: service.summary })),
+    services: [...infraServices, ...Object.entries(lab.services ?? {}).map(([name, service]) => ({ name, summary: service.summary }))],
     variants: names.map((name) => ({ name, summary: lab.variants[name]!.summary, file: lab.variants[name]!.file })),
     runs,
     summary: summarise(runs),
     claims,
     measures,
     model,
+    skipped,
     warnings,
-    outcome: worstVerdict(claims.map((claim) => claim.verdict)),
+    outcome: worstVerdict(claims.flatMap((claim) => (claim.verdict === 'skipped' ? [] : [claim.verdict]))),
   };
 }
 
@@ -268,6 +297,25 @@ async function runOnce(
   } finally {
     await server.stop();
   }
+}
+
+/** A claim that could not be evaluated because a variant it needs was skipped. */
+function skippedClaim(claim: AnyLab['claims'][number], variants: string[], missing: SkippedVariant[]): ClaimResult {
+  return {
+    id: claim.id,
+    kind: claim.kind,
+    statement: claim.statement,
+    metric: claim.kind === 'scenario' ? null : claim.metric,
+    verdict: 'skipped',
+    estimate: null,
+    ci95: null,
+    threshold: null,
+    direction: null,
+    variants,
+    connections: null,
+    samples: {},
+    sentence: `skipped: ${missing.map((entry) => `${entry.variant} needs ${entry.requires.join(', ')}`).join('; ')}`,
+  };
 }
 
 function paramEnv(loaded: LoadedLab, config: RunConfig): Record<string, string> {

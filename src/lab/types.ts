@@ -8,7 +8,12 @@ export interface VariantDefinition {
   summary: string;
   /** Extra environment for this variant's process (lab parameters are added to it). */
   env?: Record<string, string>;
+  /** Real services this variant cannot run without; when one is missing it is skipped, with its claims. */
+  requires?: Requirement[];
 }
+
+/** A real service devcap provides (src/infra): `redis` → REDIS_URL, `database` → DATABASE_URL. */
+export type Requirement = 'redis' | 'database';
 
 /**
  * A process the variants talk to (a downstream API, a database server). Started once per
@@ -180,15 +185,19 @@ export interface LabDefinition<V extends string, M extends string = never> {
    * Returns environment variables for every variant and service.
    */
   setup?: (context: SetupContext) => Promise<Record<string, string>> | Record<string, string>;
-  /** Measures the unit of work once, in the devcap process, before any load. */
-  calibrate?: (params: Record<string, number>) => Promise<Record<string, number>> | Record<string, number>;
+  /**
+   * Measures the unit of work once, in the devcap process, before any load. `env` holds the
+   * URLs of the services provided for the run (REDIS_URL, DATABASE_URL, `<NAME>_URL`).
+   */
+  calibrate?: (params: Record<string, number>, env: Record<string, string>) => Promise<Record<string, number>> | Record<string, number>;
   /**
    * Extra measurement after each run's load, against the same process (e.g. a slow
    * client, time to first byte). Returns values for the lab's own metrics.
    */
   drive?: (context: DriveContext) => Promise<Partial<Record<NoInfer<M>, number>>>;
   model?: Model<NoInfer<V>, NoInfer<M>>;
-  requires?: Array<'redis' | 'database'>;
+  /** Real services the lab needs (also those of its variants): shown by `devcap list`, started by the run. */
+  requires?: Requirement[];
   /** What the terminal report leads with: the bar chart's metric and the table's columns. */
   report?: { headline?: MetricName | NoInfer<M>; columns?: Array<MetricName | NoInfer<M>> };
   takeaway: string;

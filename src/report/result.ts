@@ -66,7 +66,8 @@ export interface ClaimResult {
   id: string;
   kind: 'ratio' | 'threshold' | 'scenario';
   statement: string;
-  verdict: Verdict;
+  /** `skipped`: a variant the claim needs could not run here (see LabResult.skipped). */
+  verdict: Verdict | 'skipped';
   /** Ratio and threshold claims; null for scenarios. */
   metric: string | null;
   /** For ratios: numerator / denominator; for thresholds: the variant's level. */
@@ -82,6 +83,14 @@ export interface ClaimResult {
   sentence: string;
   /** Scenario claims only: each step with what came back. */
   steps?: ScenarioStepResult[];
+}
+
+/** A variant that did not run because a real service it needs (Redis) is missing here. */
+export interface SkippedVariant {
+  variant: string;
+  requires: string[];
+  /** What is missing and how to get it. */
+  reason: string;
 }
 
 export interface MeasureResult {
@@ -133,7 +142,9 @@ export interface LabResult {
   claims: ClaimResult[];
   measures: MeasureResult[];
   model: ModelResult | null;
+  /** Variants skipped for a missing prerequisite; their claims have verdict `skipped`, their measures are left out. */
+  skipped: SkippedVariant[];
   warnings: string[];
-  /** Worst verdict across claims: contradicted > inconclusive > confirmed. */
+  /** Worst verdict across the claims that ran: contradicted > inconclusive > confirmed. */
   outcome: Verdict;
 }

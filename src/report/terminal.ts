@@ -6,7 +6,7 @@ import type { LabResult, VariantSummary } from './result.js';
 
 const BAR_WIDTH = 32;
 
-const VERDICT_MARK: Record<Verdict, string> = { confirmed: '✔', contradicted: '✘', inconclusive: '?' };
+const VERDICT_MARK: Record<Verdict | 'skipped', string> = { confirmed: '✔', contradicted: '✘', inconclusive: '?', skipped: '–' };
 
 /** Human report: table, bar chart of the headline metric, verdicts in words, model, takeaway. */
 export function renderTerminal(result: LabResult, options: { color: boolean }): string {
@@ -46,7 +46,7 @@ export function renderTerminal(result: LabResult, options: { color: boolean }): 
     out.push('');
     out.push(c.bold(`Claims (at ${config.claimsAtConnections} connections)`));
     for (const claim of result.claims) {
-      const paint = claim.verdict === 'confirmed' ? c.green : claim.verdict === 'contradicted' ? c.red : c.yellow;
+      const paint = claim.verdict === 'confirmed' ? c.green : claim.verdict === 'contradicted' ? c.red : claim.verdict === 'skipped' ? c.dim : c.yellow;
       out.push(`  ${paint(`${VERDICT_MARK[claim.verdict]} ${claim.verdict}`)}  ${claim.statement}`);
       if (claim.steps) {
         for (const step of claim.steps) {
@@ -58,6 +58,12 @@ export function renderTerminal(result: LabResult, options: { color: boolean }): 
         out.push(c.dim(`      ${claim.sentence}`));
       }
     }
+  }
+
+  if (result.skipped.length) {
+    out.push('');
+    out.push(c.bold(c.yellow(`Skipped: ${result.skipped.map((entry) => entry.variant).join(', ')}`)));
+    for (const reason of new Set(result.skipped.map((entry) => entry.reason))) out.push(c.yellow(`  ${reason}`));
   }
 
   if (result.measures.length) {

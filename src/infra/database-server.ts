@@ -1,0 +1,78 @@
+/**
+ * The database process: a real SQL engine (SQLite, compiled to WebAssembly by sql.js)
+ * seeded from fixtures/shop, answering over loopback HTTP the way a database server
+ * answers an API. It runs one statement at a time, like a single database connection.
+ *
+ *   POST /query  { "name": "bestSellers", "params": [3] }  →  { "rows": [...] }
+ *   GET  /stats  →  { "queries": 1234, "byName": { "bestSellers": 1200, ... }, "busyMs": 4567.8 }
+ *   GET  /health →  ok
+ *
+ * `/stats` counts every statement executed, so labs can report how many requests reached
+ * the database.
+ */
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import initSqlJs, { type Statement } from 'sql.js';
+import { orderRows, productRows, QUERIES, SCHEMA, type QueryName } from '../../fixtures/shop.js';
+import { serve } from '../lab/serve.js';
+
+const SQL = await initSqlJs();
+const db = new SQL.Database();
+db.exec(SCHEMA);
+db.exec('BEGIN');
+const insertProduct = db.prepare('INSERT INTO products VALUES (?, ?, ?, ?)');
+for (const row of productRows()) insertProduct.run(row);
+insertProduct.free();
+const insertOrder = db.prepare('INSERT INTO orders VALUES (?, ?, ?, ?, ?)');
+for (const row of orderRows()) insertOrder.run(row);
+insertOrder.free();
+db.exec('COMMIT');
+
+const statements = new Map<string, Statement>(Object.entries(QUERIES).map(([name, sql]) => [name, db.prepare(sql)]));
+const stats = { queries: 0, byName: Object.fromEntries(Object.keys(QUERIES).map((name) => [name, 0])) as Record<QueryName, number>, busyMs: 0 };
+
+function run(name: QueryName, params: Array<string | number | null>): Record<string, unknown>[] {
+  const statement = statements.get(name)!;
+  const started = performance.now();
+  try {
+    statement.bind(params);
+    const rows: Record<string, unknown>[] = [];
+    while (statement.step()) rows.push(statement.getAsObject());
+    return rows;
+  } finally {
+    statement.reset();
+    stats.queries++;
+    stats.byName[name]++;
+    stats.busyMs += performance.now() - started;
+  }
+}
+
+function send(res: ServerResponse, status: number, body: unknown): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
+  res.end(text);
+}
+
+async function readJson(req: IncomingMessage): Promise<{ name?: unknown; params?: unknown }> {
+  let text = '';
+  for await (const chunk of req) text += chunk;
+  return JSON.parse(text || '{}') as { name?: unknown; params?: unknown };
+}
+
+const server = createServer(async (req, res) => {
+  try {
+    if (req.method === 'POST' && req.url === '/query') {
+      const { name, params = [] } = await readJson(req);
+      if (typeof name !== 'string' || !statements.has(name)) return send(res, 400, { error: `unknown query ${String(name)}` });
+      if (!Array.isArray(params)) return send(res, 400, { error: 'params must be an array' });
+      return send(res, 200, { rows: run(name as QueryName, params as Array<string | number | null>) });
+    }
+    if (req.method === 'GET' && req.url === '/stats') return send(res, 200, stats);
+    if (req.method === 'GET' && req.url === '/health') return send(res, 200, 'ok');
+    send(res, 404, { error: 'not found' });
+  } catch (error) {
+    send(res, 500, { error: (error as Error).message });
+  }
+});
+
+serve(server, () => db.close());

@@ -1,0 +1,25 @@
+/**
+ * The database process labs query over loopback HTTP (see database-server.ts). One per
+ * lab run, started before any variant, owned by the cleanup registry like every child.
+ */
+import { fileURLToPath } from 'node:url';
+import { VariantProcess } from '../harness/variant-process.js';
+
+const SERVER = fileURLToPath(new URL('./database-server.js', import.meta.url));
+
+export interface RunningDatabase {
+  url: string;
+  release(): Promise<void>;
+}
+
+export async function startDatabase(): Promise<RunningDatabase> {
+  const server = await VariantProcess.start({ name: 'database', file: SERVER, env: {}, readyPath: '/health' });
+  return { url: `http://127.0.0.1:${server.port}`, release: () => server.stop() };
+}
+
+/** Statements the database has executed since it started, in total and by name. */
+export async function databaseStats(url: string): Promise<{ queries: number; byName: Record<string, number>; busyMs: number }> {
+  const response = await fetch(`${url}/stats`);
+  if (!response.ok) throw new Error(`database /stats answered ${response.status}`);
+  return (await response.json()) as { queries: number; byName: Record<string, number>; busyMs: number };
+}

@@ -1,0 +1,81 @@
+/**
+ * The real services a lab declares in `requires` (lab-wide) and per variant: started
+ * before the lab's own setup and services, stopped after. What cannot be provided is
+ * reported, not thrown: the lab runs the variants that do without it.
+ */
+import type { AnyLab, Requirement } from '../lab/types.js';
+import { startDatabase } from './database.js';
+import { describeSource, findRedis, REDIS_HOW_TO, startRedis } from './redis.js';
+
+export interface MissingRequirement {
+  requirement: Requirement;
+  /** What is missing and how to get it, in one sentence. */
+  message: string;
+}
+
+export interface ProvidedRequirements {
+  /** For every process of the run: REDIS_URL, REDIS_KEY_PREFIX, DATABASE_URL. */
+  env: Record<string, string>;
+  missing: MissingRequirement[];
+  /** One line per service provided, e.g. `redis: redis-server on port 41233, started for this run`. */
+  notes: string[];
+  release(): Promise<void>;
+}
+
+/** Everything the lab or any of its variants needs. */
+export function requirementsOf(lab: AnyLab): Requirement[] {
+  const all = new Set<Requirement>(lab.requires ?? []);
+  for (const variant of Object.values(lab.variants)) for (const requirement of variant.requires ?? []) all.add(requirement);
+  return [...all];
+}
+
+/** The requirements a variant cannot have in this run. */
+export function unmetBy(lab: AnyLab, variant: string, missing: MissingRequirement[]): MissingRequirement[] {
+  const needs = lab.variants[variant]?.requires ?? [];
+  return missing.filter((entry) => needs.includes(entry.requirement));
+}
+
+export async function provideRequirements(needs: Requirement[], progress: { phase(text: string): void }): Promise<ProvidedRequirements> {
+  const env: Record<string, string> = {};
+  const missing: MissingRequirement[] = [];
+  const notes: string[] = [];
+  const releases: Array<() => Promise<void>> = [];
+  const release = async () => {
+    for (const stop of releases.reverse()) await stop();
+  };
+  try {
+    if (needs.includes('redis')) {
+      const source = findRedis();
+      if (source.kind === 'missing') {
+        missing.push({ requirement: 'redis', message: `Redis is needed for this part and was not found: ${REDIS_HOW_TO}` });
+      } else {
+        progress.phase(source.kind === 'url' ? 'connecting to Redis (REDIS_URL)' : 'starting redis-server');
+        const redis = await startRedis(source);
+        releases.push(redis.release);
+        env.REDIS_URL = redis.url;
+        env.REDIS_KEY_PREFIX = redis.keyPrefix;
+        notes.push(`redis: ${redis.description}`);
+      }
+    }
+    if (needs.includes('database')) {
+      progress.phase('starting the database (SQLite via sql.js, seeded from fixtures/)');
+      const database = await startDatabase();
+      releases.push(database.release);
+      env.DATABASE_URL = database.url;
+      notes.push(`database: SQLite (sql.js) in its own process at ${database.url}`);
+    }
+  } catch (error) {
+    await release();
+    throw error;
+  }
+  return { env, missing, notes, release };
+}
+
+/** For `devcap list`: whether each requirement is available here, without starting anything. */
+export function availability(): Record<Requirement, { found: boolean; detail: string }> {
+  const redis = findRedis();
+  return {
+    redis: { found: redis.kind !== 'missing', detail: describeSource(redis) },
+    database: { found: true, detail: 'built in: SQLite via sql.js, in its own process' },
+  };
+}
