@@ -49,7 +49,7 @@ export function findRedis(env: NodeJS.ProcessEnv = process.env): RedisSource {
 export function describeSource(source: RedisSource): string {
   if (source.kind === 'url') return 'found: REDIS_URL';
   if (source.kind === 'binary') return `found: ${source.path}, started privately for each run`;
-  return `not found: ${REDIS_HOW_TO}`;
+  return 'not found: apt-get install redis-server, brew install redis, or set REDIS_URL';
 }
 
 /** Connects, sends PING, expects PONG. Rejects with the client's error otherwise. */

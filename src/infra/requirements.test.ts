@@ -1,0 +1,72 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ExitCode, PrerequisiteError } from '../errors.js';
+import { runLab } from '../harness/run-lab.js';
+import { defineLab } from '../lab/define.js';
+import type { LoadedLab } from '../lab/registry.js';
+import type { AnyLab } from '../lab/types.js';
+import { availability, provideRequirements, requirementsOf, unmetBy } from './requirements.js';
+
+const sizing = { durationSec: 1, warmupRequests: 0, rounds: 2, connections: [1] };
+
+const lab = (variants: AnyLab['variants'], requires: AnyLab['requires'] = ['redis']): AnyLab =>
+  defineLab({
+    day: 99,
+    slug: 'needs-redis',
+    title: 'a lab that needs Redis',
+    claim: 'nothing',
+    requires,
+    variants,
+    workload: { path: '/', readyPath: '/', sizing, quick: sizing },
+    claims: [],
+    takeaway: '',
+  }) as AnyLab;
+
+// The no-Redis machine: no REDIS_URL, no redis-server on PATH.
+const saved = { PATH: process.env.PATH, REDIS_URL: process.env.REDIS_URL };
+beforeEach(() => {
+  process.env.PATH = '/nonexistent';
+  delete process.env.REDIS_URL;
+});
+afterEach(() => {
+  process.env.PATH = saved.PATH;
+  if (saved.REDIS_URL === undefined) delete process.env.REDIS_URL;
+  else process.env.REDIS_URL = saved.REDIS_URL;
+});
+
+describe('requirements', () => {
+  it('collects what the lab and its variants need', () => {
+    const needs = requirementsOf(lab({ a: { file: 'a.js', summary: '', requires: ['redis'] }, b: { file: 'b.js', summary: '' } }, ['database']));
+    expect(needs.sort()).toEqual(['database', 'redis']);
+  });
+
+  it('without Redis: reports it missing with how to get it, and which variants go without', async () => {
+    const provided = await provideRequirements(['redis'], { phase() {} });
+    expect(provided.env).toEqual({});
+    expect(provided.missing).toHaveLength(1);
+    expect(provided.missing[0]!.message).toMatch(/apt-get install redis-server/);
+    expect(provided.missing[0]!.message).toMatch(/brew install redis/);
+    expect(provided.missing[0]!.message).toMatch(/REDIS_URL=/);
+    const definition = lab({ plain: { file: 'p.js', summary: '' }, cached: { file: 'c.js', summary: '', requires: ['redis'] } });
+    expect(unmetBy(definition, 'plain', provided.missing)).toEqual([]);
+    expect(unmetBy(definition, 'cached', provided.missing).map((entry) => entry.requirement)).toEqual(['redis']);
+    expect(availability().redis.found).toBe(false);
+    await provided.release();
+  });
+
+  it('fails with a missing prerequisite (exit 3) only when nothing in the lab can run', async () => {
+    const definition = lab({ only: { file: 'only.js', summary: '', requires: ['redis'] } });
+    const loaded: LoadedLab = {
+      lab: definition,
+      folder: '99-needs-redis',
+      compiledDir: '/nonexistent',
+      readmePath: '/nonexistent/README.md',
+      variantPath: () => '/nonexistent/only.js',
+      servicePath: () => '/nonexistent/service.js',
+    };
+    const error = await runLab(loaded, { quick: true, params: {}, version: 'test' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PrerequisiteError);
+    expect((error as PrerequisiteError).code).toBe('DEVCAP_REDIS_MISSING');
+    expect((error as PrerequisiteError).exitCode).toBe(ExitCode.prerequisite);
+    expect((error as PrerequisiteError).message).toMatch(/apt-get install redis-server/);
+  });
+});
