@@ -1,0 +1,238 @@
+import { Agent, request } from 'node:http';
+import { defineLab } from '../../src/lab/define.js';
+import type { ScenarioResponse } from '../../src/lab/types.js';
+
+const HOT_PATH = '/api/products/best-sellers?category=1';
+/** Requests sent after each load to count how many reach the database. */
+const COUNTED_REQUESTS = 40;
+/** Requests sent at once for a key that is not in the cache: what a hot key meets at expiry. */
+const STAMPEDE_REQUESTS = 30;
+const CATEGORIES = 20;
+
+/** Statements the database process has executed so far. */
+async function databaseQueries(databaseUrl: string): Promise<number> {
+  const response = await fetch(`${databaseUrl}/stats`);
+  return ((await response.json()) as { queries: number }).queries;
+}
+
+function get(port: number, path: string, agent: Agent): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = request({ host: '127.0.0.1', port, path, agent }, (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${path} answered ${res.statusCode}`))));
+    });
+    req.on('error', reject);
+    req.end();
+  });
+}
+
+/**
+ * `count` GETs of `path`, `concurrency` at a time on as many keep-alive connections. The
+ * connections are opened first (with /ping), so the GETs leave together, as they do from
+ * clients that are already connected when a hot key expires.
+ */
+async function sendConcurrently(port: number, path: string, count: number, concurrency: number): Promise<void> {
+  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
+  try {
+    await Promise.all(Array.from({ length: concurrency }, () => get(port, '/ping', agent)));
+    let remaining = count;
+    const worker = async () => {
+      while (remaining > 0) {
+        remaining--;
+        await get(port, path, agent);
+      }
+    };
+    await Promise.all(Array.from({ length: concurrency }, worker));
+  } finally {
+    agent.destroy();
+  }
+}
+
+// Each stampede asks for a category no earlier run of this lab run asked for (Redis keeps
+// keys between runs); 2–20, since the load and the scenarios use category 1.
+let stampedes = 0;
+const coldCategory = () => 2 + (stampedes++ % (CATEGORIES - 1));
+
+/** After a price change, the next read of the list shows the new price. */
+function showsPrice(price: number) {
+  return (response: ScenarioResponse): string | null => {
+    const rows = JSON.parse(response.body) as Array<{ id: number; price: number }>;
+    const product = rows.find((row) => row.id === 1);
+    if (!product) return 'product 1 is not in the best-seller list';
+    return product.price === price ? null : `product 1 still shows price ${product.price}, not ${price}: stale`;
+  };
+}
+
+function invalidationSteps(price: number) {
+  return [
+    { name: 'read the best sellers (now cached)', path: HOT_PATH, expectStatus: 200 },
+    {
+      name: `change product 1's price to ${price}`,
+      method: 'PUT' as const,
+      path: '/api/products/1',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ price }),
+      expectStatus: 200,
+    },
+    { name: 'read the best sellers again: the new price, not the cached one', path: HOT_PATH, expectStatus: 200, check: showsPrice(price) },
+  ];
+}
+
+export default defineLab({
+  day: 12,
+  slug: 'caching',
+  title: 'Caching: cache-aside in Redis and in process, and the stampede at expiry',
+  claim: 'Cache-aside avoids repeated database work; at expiry, concurrent misses stampede the database unless they are coalesced.',
+  requires: ['database', 'redis'],
+  variants: {
+    'no-cache': { file: 'variants/no-cache.js', summary: 'every request queries the database' },
+    'in-process-cache': { file: 'variants/in-process-cache.js', summary: 'cache-aside in an LRU in the API process (lru-cache, TTL)' },
+    'redis-cache-aside': { file: 'variants/redis-cache-aside.js', summary: 'cache-aside in Redis with a TTL', requires: ['redis'] },
+    'redis-cache-coalesced': {
+      file: 'variants/redis-cache-coalesced.js',
+      summary: 'cache-aside in Redis, one in-flight query per key',
+      requires: ['redis'],
+    },
+  },
+  params: {
+    ttlSec: { env: 'CACHE_TTL_SEC', default: 5, min: 1, max: 3600, summary: 'seconds a cached best-seller list lives' },
+  },
+  workload: {
+    path: HOT_PATH,
+    readyPath: '/ping',
+    sizing: { durationSec: 2, warmupRequests: 20, rounds: 3, connections: [10] },
+    quick: { durationSec: 1, warmupRequests: 20, rounds: 3, connections: [10] },
+  },
+  metrics: {
+    hitRatio: { label: 'hit ratio', unit: 'ratio', better: 'higher' },
+    dbQueriesPer100Requests: { label: 'DB queries per 100 req', unit: 'count', better: 'lower' },
+    stampedeQueries: { label: 'stampede queries', unit: 'count', better: 'lower' },
+  },
+  async drive({ port, connections, env }) {
+    const databaseUrl = env.DATABASE_URL!;
+    // After the load, with the cache as the load left it: how many requests reach the database?
+    let before = await databaseQueries(databaseUrl);
+    await sendConcurrently(port, HOT_PATH, COUNTED_REQUESTS, connections);
+    const counted = (await databaseQueries(databaseUrl)) - before;
+    // A key that is not cached, asked for by many clients at once: the moment a hot key expires.
+    before = await databaseQueries(databaseUrl);
+    await sendConcurrently(port, `/api/products/best-sellers?category=${coldCategory()}`, STAMPEDE_REQUESTS, STAMPEDE_REQUESTS);
+    const stampede = (await databaseQueries(databaseUrl)) - before;
+    return {
+      hitRatio: 1 - counted / COUNTED_REQUESTS,
+      dbQueriesPer100Requests: (counted * 100) / COUNTED_REQUESTS,
+      stampedeQueries: stampede,
+    };
+  },
+  report: {
+    columns: ['requestsPerSec', 'latencyP50Ms', 'latencyP99Ms', 'hitRatio', 'dbQueriesPer100Requests', 'stampedeQueries'],
+  },
+  claims: [
+    {
+      kind: 'ratio',
+      id: 'in-process-cache-throughput',
+      statement: 'An in-process cache serves at least 3× the requests of querying the database every time.',
+      metric: 'requestsPerSec',
+      numerator: 'in-process-cache',
+      denominator: 'no-cache',
+      atLeast: 3,
+    },
+    {
+      kind: 'ratio',
+      id: 'redis-cache-throughput',
+      statement: 'A Redis cache, one network round trip away, still serves at least 3× the requests of no cache.',
+      metric: 'requestsPerSec',
+      numerator: 'redis-cache-aside',
+      denominator: 'no-cache',
+      atLeast: 3,
+    },
+    {
+      kind: 'threshold',
+      id: 'in-process-cache-spares-the-database',
+      statement: `With the in-process cache, most requests never reach the database (of ${COUNTED_REQUESTS} counted, at least half are hits; no-cache: none).`,
+      metric: 'hitRatio',
+      variant: 'in-process-cache',
+      atLeast: 0.5,
+    },
+    {
+      kind: 'threshold',
+      id: 'redis-cache-spares-the-database',
+      statement: `With the Redis cache, most requests never reach the database (of ${COUNTED_REQUESTS} counted, at least half are hits).`,
+      metric: 'hitRatio',
+      variant: 'redis-cache-aside',
+      atLeast: 0.5,
+    },
+    {
+      kind: 'threshold',
+      id: 'cache-aside-stampedes',
+      statement: `Plain cache-aside stampedes: ${STAMPEDE_REQUESTS} concurrent misses on one key send at least 10 queries to the database.`,
+      metric: 'stampedeQueries',
+      variant: 'redis-cache-aside',
+      atLeast: 10,
+    },
+    {
+      kind: 'threshold',
+      id: 'in-process-cache-stampedes',
+      statement: `An in-process cache stampedes too: ${STAMPEDE_REQUESTS} concurrent misses send at least 10 queries.`,
+      metric: 'stampedeQueries',
+      variant: 'in-process-cache',
+      atLeast: 10,
+    },
+    {
+      kind: 'threshold',
+      id: 'coalescing-stops-the-stampede',
+      statement: `With one in-flight query per key, ${STAMPEDE_REQUESTS} concurrent misses send exactly one query.`,
+      metric: 'stampedeQueries',
+      variant: 'redis-cache-coalesced',
+      atMost: 1,
+    },
+    {
+      kind: 'scenario',
+      id: 'redis-cache-invalidated-on-write',
+      statement: 'A price change deletes the cached list in Redis: the next read shows the new price.',
+      variant: 'redis-cache-aside',
+      steps: invalidationSteps(111.11),
+    },
+    {
+      kind: 'scenario',
+      id: 'in-process-cache-invalidated-on-write',
+      statement: 'A price change deletes the cached list in this process: the next read from this process shows the new price.',
+      variant: 'in-process-cache',
+      steps: invalidationSteps(222.22),
+    },
+  ],
+  measures: [
+    {
+      id: 'in-process-vs-redis',
+      statement: 'Throughput of the in-process cache relative to the Redis cache (no network round trip, no JSON parse).',
+      metric: 'requestsPerSec',
+      numerator: 'in-process-cache',
+      denominator: 'redis-cache-aside',
+    },
+  ],
+  async calibrate(params, env): Promise<Record<string, number>> {
+    const run = () =>
+      fetch(`${env.DATABASE_URL}/query`, { method: 'POST', body: JSON.stringify({ name: 'bestSellers', params: [1] }) }).then((response) => response.json());
+    const busyMs = async () => ((await (await fetch(`${env.DATABASE_URL}/stats`)).json()) as { busyMs: number }).busyMs;
+    for (let i = 0; i < 5; i++) await run();
+    const before = await busyMs();
+    for (let i = 0; i < 20; i++) await run();
+    return { queryMs: ((await busyMs()) - before) / 20 };
+  },
+  model: {
+    statement:
+      'The database runs one statement at a time, and the best-sellers query takes queryMs of it. Without a cache every request ' +
+      'waits for one: at most 1000 / queryMs req/s, however many API processes there are. With a cache, one query per key per TTL.',
+    predict: ({ calibration }) => [
+      {
+        variant: 'no-cache',
+        metric: 'requestsPerSec',
+        value: 1000 / calibration.queryMs!,
+        reasoning: `1000 / ${calibration.queryMs!.toFixed(1)} ms`,
+      },
+    ],
+  },
+  takeaway:
+    'Cache what is read far more often than it changes, delete the entry when you write, and coalesce misses so an expiry costs one query, not a stampede. ' +
+    'With more than one instance, keep the cache in Redis: per-process caches multiply the misses and cannot all be invalidated by one write.',
+});
