@@ -6,18 +6,25 @@ import { Agent, createServer, request } from 'node:http';
 import { serve } from 'devcap/serve';
 
 const instanceFile = new URL(`./${process.env.INSTANCE}.js`, import.meta.url);
+const children: ChildProcess[] = [];
+
+// Whatever ends the proxy, even while it is still starting, ends its instances too.
+const stopChildren = () => children.forEach((child) => child.kill());
+process.on('exit', stopChildren);
+process.once('SIGTERM', stopChildren);
+process.once('SIGINT', stopChildren);
 
 /** Starts one instance; it announces its port over IPC, as every devcap server does. */
 function startInstance(): Promise<{ child: ChildProcess; port: number }> {
   const child = fork(instanceFile, { execArgv: [] });
+  children.push(child);
   return new Promise((resolve, reject) => {
     child.once('message', (message: { port: number }) => resolve({ child, port: message.port }));
-    child.once('exit', (code) => reject(new Error(`instance ${process.env.INSTANCE} exited with code ${code}`)));
+    child.once('exit', (code, signal) => reject(new Error(`instance ${process.env.INSTANCE} exited (${code ?? signal})`)));
   });
 }
 
 const instances = await Promise.all([startInstance(), startInstance()]);
-process.on('exit', () => instances.forEach(({ child }) => child.kill()));
 
 const agent = new Agent({ keepAlive: true });
 let next = 0;
@@ -40,9 +47,15 @@ const proxy = createServer((req, res) => {
   req.pipe(upstream);
 });
 
+function stopInstance(child: ChildProcess): Promise<void> {
+  if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
+  return new Promise((resolve) => {
+    child.once('exit', () => resolve());
+    child.kill('SIGTERM');
+  });
+}
+
 serve(proxy, async () => {
   agent.destroy();
-  await Promise.all(
-    instances.map(({ child }) => new Promise((resolve) => (child.exitCode === null ? child.once('exit', resolve).kill() : resolve(null)))),
-  );
+  await Promise.all(instances.map(({ child }) => stopInstance(child)));
 });
