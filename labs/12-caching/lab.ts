@@ -4,7 +4,7 @@ import type { ScenarioResponse } from '../../src/lab/types.js';
 
 const HOT_PATH = '/api/products/best-sellers?category=1';
 /** Requests sent after each load to count how many reach the database. */
-const COUNTED_REQUESTS = 40;
+const COUNTED_REQUESTS = 20;
 /** Requests sent at once for a key that is not in the cache: what a hot key meets at expiry. */
 const STAMPEDE_REQUESTS = 30;
 const CATEGORIES = 20;
@@ -100,8 +100,8 @@ export default defineLab({
   workload: {
     path: HOT_PATH,
     readyPath: '/ping',
-    sizing: { durationSec: 2, warmupRequests: 20, rounds: 3, connections: [10] },
-    quick: { durationSec: 1, warmupRequests: 20, rounds: 3, connections: [10] },
+    sizing: { durationSec: 2, warmupRequests: 10, rounds: 3, connections: [10] },
+    quick: { durationSec: 1, warmupRequests: 10, rounds: 3, connections: [10] },
   },
   metrics: {
     hitRatio: { label: 'hit ratio', unit: 'ratio', better: 'higher' },
