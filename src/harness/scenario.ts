@@ -1,9 +1,11 @@
 import { Agent, request } from 'node:http';
+import { performance } from 'node:perf_hooks';
 import type { ScenarioClaim, ScenarioResponse, ScenarioStep } from '../lab/types.js';
 import type { ClaimResult, ScenarioStepResult } from '../report/result.js';
 
 /** One request on loopback, body read in full. */
 export function send(agent: Agent, port: number, step: Pick<ScenarioStep, 'method' | 'path' | 'headers' | 'body'>): Promise<ScenarioResponse> {
+  const sent = performance.now();
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...step.headers };
     if (step.body !== undefined) headers['content-length'] ??= String(Buffer.byteLength(step.body));
@@ -11,7 +13,7 @@ export function send(agent: Agent, port: number, step: Pick<ScenarioStep, 'metho
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body }));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, elapsedMs: performance.now() - sent }));
       res.on('error', reject);
     });
     req.on('timeout', () => req.destroy(new Error('no answer within 10 s')));

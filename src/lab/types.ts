@@ -90,6 +90,8 @@ export interface ScenarioResponse {
   status: number;
   headers: Record<string, string | string[] | undefined>;
   body: string;
+  /** From sending the request to the end of the body. */
+  elapsedMs: number;
 }
 
 export interface ScenarioStep {
