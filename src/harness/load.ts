@@ -22,9 +22,13 @@ export interface LoadResult {
   durationSec: number;
   /** CPU the generator (this process) used, in cores: near 1, it is the bottleneck. */
   generatorCpuCores: number;
+  /** Body bytes received per second (download client only). */
+  bytesPerSec?: number;
 }
 
 export interface LoadOptions {
+  /** `autocannon` (default), or `download` for large bodies (see runDownloads). */
+  client?: 'autocannon' | 'download';
   port: number;
   path: string;
   method?: 'GET' | 'POST';
@@ -47,6 +51,19 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   await pinger?.start();
   const cpuStart = process.cpuUsage();
   const wallStart = performance.now();
+  if (options.client === 'download') {
+    const downloads = await runDownloads(options);
+    const pings = await pinger?.stop();
+    const cpu = process.cpuUsage(cpuStart);
+    const wallMs = performance.now() - wallStart;
+    return {
+      primary: downloads.stream,
+      side: pings ? summarisePings(pings, downloads.durationSec) : undefined,
+      durationSec: downloads.durationSec,
+      generatorCpuCores: (cpu.user + cpu.system) / 1000 / wallMs,
+      bytesPerSec: downloads.bytes / downloads.durationSec,
+    };
+  }
 
   // Called without a callback, autocannon returns an EventEmitter that is also a thenable.
   const primary = autocannon({
@@ -99,6 +116,79 @@ export async function warmUp(options: { port: number; path: string; method?: 'GE
   } finally {
     agent.destroy();
   }
+}
+
+/**
+ * The download client: `connections` keep-alive connections, each sending the next GET as
+ * soon as the last body has arrived, counting body bytes and throwing them away. autocannon
+ * keeps every body as a string, which caps it near 100–150 MB/s of CPU-bound parsing here;
+ * for multi-megabyte answers the generator, not the server, would set the pace. New requests
+ * stop after `durationSec`; requests in flight finish (bounded by a 30 s timeout).
+ */
+export async function runDownloads(options: LoadOptions): Promise<{ stream: StreamResult; durationSec: number; bytes: number }> {
+  const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
+  const started = performance.now();
+  const stopAt = started + options.durationSec * 1000;
+  const latencies: number[] = [];
+  const statusCounts: Record<string, number> = {};
+  let bytes = 0;
+  let errors = 0;
+  let timeouts = 0;
+  const once = () =>
+    new Promise<void>((resolve) => {
+      const sent = performance.now();
+      const req = request(
+        { host: '127.0.0.1', port: options.port, path: options.path, method: options.method ?? 'GET', agent, timeout: 30_000 },
+        (res) => {
+          res.on('data', (chunk: Buffer) => (bytes += chunk.length));
+          res.on('end', () => {
+            latencies.push(performance.now() - sent);
+            const status = String(res.statusCode ?? 0);
+            statusCounts[status] = (statusCounts[status] ?? 0) + 1;
+            resolve();
+          });
+          res.on('error', () => {
+            errors++;
+            resolve();
+          });
+        },
+      );
+      req.on('timeout', () => {
+        timeouts++;
+        req.destroy();
+      });
+      req.on('error', () => {
+        errors++;
+        resolve();
+      });
+      req.end();
+    });
+  const worker = async () => {
+    while (performance.now() < stopAt) await once();
+  };
+  try {
+    await Promise.all(Array.from({ length: options.connections }, worker));
+  } finally {
+    agent.destroy();
+  }
+  const durationSec = (performance.now() - started) / 1000;
+  const isServed = options.expectStatus ? (code: number) => options.expectStatus!.includes(code) : (code: number) => code >= 200 && code < 300;
+  const served = Object.entries(statusCounts).reduce((sum, [code, count]) => sum + (isServed(Number(code)) ? count : 0), 0);
+  return {
+    durationSec,
+    bytes,
+    stream: {
+      requests: latencies.length,
+      served,
+      requestsPerSec: served / durationSec,
+      latencyP50Ms: percentile(latencies, 50),
+      latencyP99Ms: percentile(latencies, 99),
+      latencyMaxMs: latencies.length ? Math.max(...latencies) : Number.NaN,
+      statusCounts,
+      errors,
+      timeouts,
+    },
+  };
 }
 
 function summarisePings(pings: PingResult, durationSec: number): StreamResult {

@@ -175,6 +175,7 @@ export async function runLab(loaded: LoadedLab, options: RunOptions, progress: P
     const predictions = lab.model
       .predict({
         cpuCount: environment.cpuCount,
+        connections: at,
         threadpoolSize: threadpoolSize(),
         params: config.params,
         calibration,
@@ -247,6 +248,7 @@ async function runOnce(
     await server.probe('reset');
     const result = await runLoad({
       ...load,
+      client: lab.workload.client,
       durationSec: config.durationSec,
       expectStatus: lab.workload.expectStatus,
       side: config.side ?? undefined,
@@ -286,6 +288,7 @@ async function runOnce(
         rssPeakBytes: reading.rssPeakBytes,
         heapUsedPeakBytes: reading.heapUsedPeakBytes,
         generatorCpuCores: result.generatorCpuCores,
+        ...(result.bytesPerSec !== undefined ? { bytesPerSec: result.bytesPerSec } : {}),
         ...(extra as Record<string, number>),
       },
       statusCounts: result.primary.statusCounts,

@@ -4,6 +4,7 @@
  */
 export const metrics = {
   requestsPerSec: { label: 'req/s', unit: 'req/s', better: 'higher', source: 'load' },
+  bytesPerSec: { label: 'MiB/s', unit: 'bytes/s', better: 'higher', source: 'load' },
   latencyP50Ms: { label: 'p50', unit: 'ms', better: 'lower', source: 'load' },
   latencyP99Ms: { label: 'p99', unit: 'ms', better: 'lower', source: 'load' },
   latencyMaxMs: { label: 'max', unit: 'ms', better: 'lower', source: 'load' },
@@ -26,7 +27,7 @@ export type MetricName = keyof typeof metrics;
 /** How to read a metric. Labs may add their own (e.g. `dbQueries`) with `defineLab({ metrics })`. */
 export interface MetricInfo {
   label: string;
-  unit: 'req/s' | 'ms' | 'bytes' | 'ratio' | 'cores' | 'count';
+  unit: 'req/s' | 'ms' | 'bytes' | 'bytes/s' | 'ratio' | 'cores' | 'count';
   better: 'higher' | 'lower';
   source?: string;
 }
@@ -53,6 +54,8 @@ export function formatMetric(info: MetricInfo, value: number): string {
   switch (unit) {
     case 'bytes':
       return formatBytes(value);
+    case 'bytes/s':
+      return `${formatBytes(value)}/s`;
     case 'ms':
       if (value < LATENCY_FLOOR_MS) return `<${LATENCY_FLOOR_MS} ms`;
       return value < 10 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`;

@@ -49,6 +49,11 @@ export interface RunSizing {
 export interface Workload<V extends string = string> {
   /** The variants put under load (default: all). Others take part only in scenarios. */
   variants?: V[];
+  /**
+   * The load generator: autocannon (default), or `download`, a plain Node.js HTTP client
+   * that discards bodies, for answers of many megabytes that autocannon would parse slowly.
+   */
+  client?: 'autocannon' | 'download';
   method?: 'GET' | 'POST';
   /** The measured stream. */
   path: string;
@@ -133,6 +138,8 @@ export interface Measure<V extends string, M extends string = never> {
 
 export interface ModelContext {
   cpuCount: number;
+  /** The connection count the claims (and so the predictions) are evaluated at. */
+  connections: number;
   threadpoolSize: number;
   params: Record<string, number>;
   /** What the lab's `calibrate` measured before the load, e.g. `{ workMs: 24.1 }`. */
