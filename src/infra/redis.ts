@@ -62,12 +62,16 @@ export async function ping(url: string, timeoutMs = 2000): Promise<void> {
     enableOfflineQueue: false,
     retryStrategy: () => null,
   });
-  // Failures surface through connect() and ping(); without a listener ioredis would also print them.
-  client.on('error', () => {});
+  // The socket's own error (ECONNREFUSED, ENOTFOUND) says more than "Connection is closed";
+  // without a listener ioredis would also print it.
+  let socketError: Error | undefined;
+  client.on('error', (error: Error) => (socketError = error));
   try {
     await client.connect();
     const answer = await client.ping();
     if (answer !== 'PONG') throw new Error(`answered PING with ${answer}`);
+  } catch (error) {
+    throw socketError ?? error;
   } finally {
     client.disconnect();
   }
