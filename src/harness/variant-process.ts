@@ -81,7 +81,13 @@ export class VariantProcess {
       };
       child.on('message', onMessage);
       child.once('exit', onExit);
-      child.send({ type: 'devcap:probe', cmd });
+      // A child that just died (Ctrl-C reaches the whole process group) cannot be written
+      // to: the send fails with EPIPE, which is reported here instead of crashing devcap.
+      child.send({ type: 'devcap:probe', cmd }, (error) => {
+        if (!error) return;
+        cleanup();
+        reject(crashed('a variant', child, this.stderr));
+      });
     });
   }
 

@@ -21,5 +21,8 @@ export function serve(handler: RequestListener | Server, onClose?: () => Promise
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
+  // Started by devcap: if devcap itself dies (even SIGKILL), the IPC channel closes and the
+  // server goes with it, so no server outlives its parent.
+  if (process.send) process.once('disconnect', stop);
   return server;
 }
