@@ -27,6 +27,10 @@ export function renderMarkdown(result: LabResult): string {
     out.push('', '| verdict | claim | evidence |', '|---|---|---|');
     for (const claim of result.claims) out.push(`| **${claim.verdict}** | ${claim.statement} | ${claim.sentence.replace(/\|/g, '\\|')} |`);
   }
+  if (result.skipped.length) {
+    out.push('', `**Skipped:** ${result.skipped.map((entry) => `\`${entry.variant}\``).join(', ')}.`);
+    for (const reason of new Set(result.skipped.map((entry) => entry.reason))) out.push('', `> ${reason}`);
+  }
   if (result.measures.length) {
     out.push('');
     for (const measure of result.measures) out.push(`- ${measure.statement} ${measure.sentence}.`);
