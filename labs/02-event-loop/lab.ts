@@ -43,7 +43,7 @@ export default defineLab({
       metric: 'sideLatencyP99Ms',
       numerator: 'pbkdf2-sync',
       denominator: 'pbkdf2-async',
-      atLeast: 3,
+      atLeast: 2,
     },
     {
       kind: 'ratio',
@@ -52,7 +52,7 @@ export default defineLab({
       metric: 'sideLatencyP99Ms',
       numerator: 'pbkdf2-sync',
       denominator: 'worker-pool',
-      atLeast: 3,
+      atLeast: 2,
     },
     {
       kind: 'ratio',
