@@ -172,8 +172,7 @@ export async function runDownloads(options: LoadOptions): Promise<{ stream: Stre
     agent.destroy();
   }
   const durationSec = (performance.now() - started) / 1000;
-  const isServed = options.expectStatus ? (code: number) => options.expectStatus!.includes(code) : (code: number) => code >= 200 && code < 300;
-  const served = Object.entries(statusCounts).reduce((sum, [code, count]) => sum + (isServed(Number(code)) ? count : 0), 0);
+  const served = countServed(statusCounts, options.expectStatus);
   return {
     durationSec,
     bytes,
@@ -191,8 +190,14 @@ export async function runDownloads(options: LoadOptions): Promise<{ stream: Stre
   };
 }
 
+/** Responses that count as served: the expected statuses, or any 2xx. */
+export function countServed(statusCounts: Record<string, number>, expectStatus?: number[]): number {
+  const isServed = expectStatus ? (code: number) => expectStatus.includes(code) : (code: number) => code >= 200 && code < 300;
+  return Object.entries(statusCounts).reduce((sum, [code, count]) => sum + (isServed(Number(code)) ? count : 0), 0);
+}
+
 function summarisePings(pings: PingResult, durationSec: number): StreamResult {
-  const served = Object.entries(pings.statusCounts).reduce((sum, [code, count]) => sum + (code.startsWith('2') ? count : 0), 0);
+  const served = countServed(pings.statusCounts);
   return {
     requests: pings.latenciesMs.length,
     served,
@@ -210,8 +215,7 @@ function summarise(result: autocannon.Result, expectStatus?: number[]): StreamRe
   const statusCounts: Record<string, number> = {};
   const stats = (result as unknown as { statusCodeStats?: Record<string, { count: number }> }).statusCodeStats ?? {};
   for (const [code, { count }] of Object.entries(stats)) statusCounts[code] = count;
-  const isServed = expectStatus ? (code: number) => expectStatus.includes(code) : (code: number) => code >= 200 && code < 300;
-  const served = Object.entries(statusCounts).reduce((sum, [code, count]) => sum + (isServed(Number(code)) ? count : 0), 0);
+  const served = countServed(statusCounts, expectStatus);
   const durationSec = result.duration > 0 ? result.duration : 1;
   return {
     requests: result.requests.total,
