@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { DevcapError, ExitCode } from '../errors.js';
 import { loadAllLabs, type LoadedLab } from '../lab/registry.js';
-import { collectSetting, positiveInteger } from './parse.js';
+import { collectSetting, collectSubstitute, positiveInteger } from './parse.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -12,6 +12,7 @@ export interface LabCommandOptions {
   connections?: number;
   rounds?: number;
   set?: Record<string, number>;
+  variant?: Record<string, string>;
   json?: boolean;
   markdown?: boolean;
   strict?: boolean;
@@ -28,6 +29,9 @@ export const labOptions: Option[] = [
   ),
   new Option('--rounds <n>', 'rounds per variant (an interval needs at least 2)').argParser(positiveInteger('--rounds', { min: 2, max: 50 })),
   new Option('--set <name=value>', 'change a lab parameter (repeatable), e.g. --set iterations=120000').argParser(collectSetting),
+  new Option('--variant <name=file>', 'run your own JavaScript file in place of a variant (repeatable), e.g. --variant pbkdf2-sync=./mine.js').argParser(
+    collectSubstitute,
+  ),
   new Option('--json', 'print the result as JSON on stdout, nothing else').conflicts('markdown'),
   new Option('--markdown', 'print the result as Markdown (for course notes and CI summaries)'),
   new Option('--strict', 'exit 1 when a claim is inconclusive, not only when contradicted'),

@@ -1,3 +1,5 @@
+import { existsSync, statSync } from 'node:fs';
+import { resolve as resolvePath } from 'node:path';
 import { ExitCode, UsageError } from '../errors.js';
 import { onInterrupt, ownedCount, releaseAll } from '../harness/cleanup.js';
 import { runLab, type Progress } from '../harness/run-lab.js';
@@ -47,8 +49,26 @@ async function progressFor(options: LabCommandOptions): Promise<{ progress: Prog
   };
 }
 
+/** `--variant name=file`: the name must be one of the lab's variants, the file must exist. */
+export function resolveSubstitutes(selected: LoadedLab[], wanted: Record<string, string>): Record<string, string> {
+  const substitutes: Record<string, string> = {};
+  for (const [name, file] of Object.entries(wanted)) {
+    if (selected.length !== 1) throw new UsageError('DEVCAP_BAD_OPTION', '--variant replaces a variant of one lab: name a lab, not "all"');
+    const { lab } = selected[0]!;
+    if (!Object.hasOwn(lab.variants, name)) {
+      throw new UsageError('DEVCAP_UNKNOWN_VARIANT', `lab ${lab.day} has no variant "${name}"; variants: ${Object.keys(lab.variants).join(', ')}`);
+    }
+    const path = resolvePath(file);
+    if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError('DEVCAP_NO_SUCH_FILE', `--variant ${name}=${file}: no such file`);
+    if (!/\.(c|m)?js$/.test(path)) throw new UsageError('DEVCAP_BAD_OPTION', `--variant ${name}=${file}: give a JavaScript file (.js, .mjs or .cjs)`);
+    substitutes[name] = path;
+  }
+  return substitutes;
+}
+
 export async function runLabCommand(labs: LoadedLab[], target: string, options: LabCommandOptions, version: string): Promise<number> {
   const selected = selectLabs(labs, target);
+  const substitutes = resolveSubstitutes(selected, options.variant ?? {});
   const settings = options.set ?? {};
   const plans = selected.map((loaded) => ({ loaded, params: resolveParams(loaded, settings, selected) }));
   const color = options.color !== false && !options.json && process.stdout.isTTY && !process.env.NO_COLOR;
@@ -68,7 +88,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
     for (const { loaded, params } of plans) {
       const result = await runLab(
         loaded,
-        { quick: Boolean(options.quick), durationSec: options.duration, connections: options.connections, rounds: options.rounds, params, version },
+        { quick: Boolean(options.quick), durationSec: options.duration, connections: options.connections, rounds: options.rounds, params, version, substitutes },
         progress,
       );
       results.push(result);

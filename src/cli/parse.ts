@@ -20,3 +20,10 @@ export function collectSetting(raw: string, previous: Record<string, number> = {
   }
   return { ...previous, [match[1]!]: value };
 }
+
+/** `--variant name=file`, repeatable: the file runs in place of the lab's variant `name`. */
+export function collectSubstitute(raw: string, previous: Record<string, string> = {}): Record<string, string> {
+  const match = /^([a-z0-9][a-z0-9-]*)=(.+)$/.exec(raw);
+  if (!match) throw new UsageError('DEVCAP_BAD_OPTION', `--variant takes name=file, e.g. --variant pbkdf2-sync=./my-server.js (got "${raw}")`);
+  return { ...previous, [match[1]!]: match[2]! };
+}

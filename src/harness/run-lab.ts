@@ -23,6 +23,8 @@ export interface RunOptions {
   rounds?: number;
   params: Record<string, number>;
   version: string;
+  /** `--variant name=file`: absolute paths of programs run in place of the lab's own variants. */
+  substitutes?: Record<string, string>;
 }
 
 export interface Progress {
@@ -50,6 +52,7 @@ export function resolveConfig(loaded: LoadedLab, options: RunOptions): RunConfig
     path: workload.path,
     side: workload.side ?? null,
     params: options.params,
+    substitutes: options.substitutes ?? {},
   };
 }
 
@@ -132,7 +135,7 @@ export async function runLab(loaded: LoadedLab, options: RunOptions, progress: P
       progress.phase(`${lab.slug}: scenario ${claim.id}`);
       const server = await startVariant(loaded, claim.variant, config, env);
       try {
-        scenarioResults.push(await runScenario(claim, server.port));
+        scenarioResults.push(await runScenario(claim, server.port, { params: config.params, env, serverOutput: () => server.outputText() }));
       } finally {
         await server.stop();
       }
@@ -151,6 +154,9 @@ export async function runLab(loaded: LoadedLab, options: RunOptions, progress: P
   const failing = runs.filter((run) => run.errors > 0 || run.timeouts > 0);
   if (failing.length) {
     warnings.push(`${failing.length} run(s) saw connection errors or timeouts; see runs[].errors and runs[].timeouts`);
+  }
+  for (const [name, file] of Object.entries(config.substitutes)) {
+    warnings.push(`${name} is not the lab's own code: --variant ran ${file} in its place`);
   }
   const loadAverage = environment.loadAverage[0];
   if (loadAverage > environment.cpuCount) {
@@ -218,7 +224,12 @@ export async function runLab(loaded: LoadedLab, options: RunOptions, progress: P
       [...new Set(runs.flatMap((run) => Object.keys(run.metrics)))].map((name) => [name, table[name] ?? { label: name, unit: 'count', better: 'higher' }]),
     ),
     services: [...infraServices, ...Object.entries(lab.services ?? {}).map(([name, service]) => ({ name, summary: service.summary }))],
-    variants: names.map((name) => ({ name, summary: lab.variants[name]!.summary, file: lab.variants[name]!.file })),
+    variants: names.map((name) => ({
+      name,
+      summary: lab.variants[name]!.summary,
+      file: config.substitutes[name] ?? lab.variants[name]!.file,
+      substituted: name in config.substitutes,
+    })),
     runs,
     summary: summarise(runs),
     claims,
@@ -335,7 +346,7 @@ export function serviceEnvName(service: string): string {
 function startVariant(loaded: LoadedLab, variant: string, config: RunConfig, env: Record<string, string>): Promise<VariantProcess> {
   return VariantProcess.start({
     name: `${loaded.lab.slug}/${variant}`,
-    file: loaded.variantPath(variant),
+    file: config.substitutes[variant] ?? loaded.variantPath(variant),
     env: { ...env, ...loaded.lab.variants[variant]!.env, ...paramEnv(loaded, config) },
     readyPath: loaded.lab.workload.readyPath,
   });

@@ -1,29 +1,44 @@
 import { Agent, request } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import type { ScenarioClaim, ScenarioResponse, ScenarioStep } from '../lab/types.js';
+import type { Dynamic, ScenarioClaim, ScenarioContext, ScenarioResponse, ScenarioStep } from '../lab/types.js';
 import type { ClaimResult, ScenarioStepResult } from '../report/result.js';
 
+const STEP_REQUEST_TIMEOUT_MS = 10_000;
+
+export interface SendOptions {
+  method?: string;
+  path: string;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
 /** One request on loopback, body read in full. */
-export function send(agent: Agent, port: number, step: Pick<ScenarioStep, 'method' | 'path' | 'headers' | 'body'>): Promise<ScenarioResponse> {
+export function send(agent: Agent | false, port: number, step: SendOptions): Promise<ScenarioResponse> {
   const sent = performance.now();
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { ...step.headers };
     if (step.body !== undefined) headers['content-length'] ??= String(Buffer.byteLength(step.body));
-    const req = request({ host: '127.0.0.1', port, path: step.path, method: step.method ?? 'GET', headers, agent, timeout: 10_000 }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path: step.path, method: step.method ?? 'GET', headers, agent, timeout: STEP_REQUEST_TIMEOUT_MS }, (res) => {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (chunk: string) => (body += chunk));
       res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, elapsedMs: performance.now() - sent }));
       res.on('error', reject);
     });
-    req.on('timeout', () => req.destroy(new Error('no answer within 10 s')));
+    req.on('timeout', () => req.destroy(new Error(`no answer within ${STEP_REQUEST_TIMEOUT_MS / 1000} s`)));
     req.on('error', reject);
     req.end(step.body);
   });
 }
 
-function describe(step: ScenarioStep): string {
-  return `${step.method ?? 'GET'} ${step.path}${step.repeat && step.repeat > 1 ? ` × ${step.repeat}` : ''}`;
+function resolve<T>(value: Dynamic<T> | undefined, context: ScenarioContext): T | undefined {
+  return typeof value === 'function' ? (value as (context: ScenarioContext) => T)(context) : value;
+}
+
+function describe(step: ScenarioStep, path: string | undefined): string {
+  if (path === undefined) return 'no request';
+  const times = step.parallel && step.parallel > 1 ? ` × ${step.parallel} at once` : step.repeat && step.repeat > 1 ? ` × ${step.repeat}` : '';
+  return `${step.method ?? 'GET'} ${path}${times}`;
 }
 
 function counts(record: Record<string | number, number>): string {
@@ -32,18 +47,38 @@ function counts(record: Record<string | number, number>): string {
     .join(', ');
 }
 
-export async function runStep(port: number, step: ScenarioStep, agent: Agent): Promise<ScenarioStepResult> {
+const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
+
+export async function runStep(port: number, step: ScenarioStep, agent: Agent, context: ScenarioContext): Promise<ScenarioStepResult> {
   const statusCounts: Record<string, number> = {};
-  let last: ScenarioResponse | undefined;
+  const responses: ScenarioResponse[] = [];
   let failure: string | null = null;
-  for (let i = 0; i < (step.repeat ?? 1); i++) {
-    try {
-      last = await send(agent, port, step);
-      statusCounts[last.status] = (statusCounts[last.status] ?? 0) + 1;
-    } catch (error) {
-      failure = `request failed: ${(error as Error).message}`;
-      break;
+  let path: string | undefined;
+  try {
+    if (step.action) {
+      const said = await step.action(context);
+      if (typeof said === 'string') failure = said;
     }
+    path = resolve(step.path, context);
+    if (!failure && path !== undefined) {
+      const request: SendOptions = { method: step.method, path, headers: resolve(step.headers, context), body: resolve(step.body, context) };
+      const record = (response: ScenarioResponse) => {
+        responses.push(response);
+        statusCounts[response.status] = (statusCounts[response.status] ?? 0) + 1;
+      };
+      if (step.parallel && step.parallel > 1) {
+        // Each copy on a connection of its own, all started before any answer arrives.
+        const settled = await Promise.allSettled(Array.from({ length: step.parallel }, () => send(false, port, request)));
+        for (const outcome of settled) {
+          if (outcome.status === 'fulfilled') record(outcome.value);
+          else failure ??= `request failed: ${reason(outcome.reason)}`;
+        }
+      } else {
+        for (let i = 0; i < (step.repeat ?? 1); i++) record(await send(agent, port, request));
+      }
+    }
+  } catch (error) {
+    failure = path === undefined && step.action ? `action failed: ${reason(error)}` : `request failed: ${reason(error)}`;
   }
   if (!failure && step.expectStatus !== undefined) {
     const wrong = Object.keys(statusCounts).filter((status) => Number(status) !== step.expectStatus);
@@ -56,16 +91,30 @@ export async function runStep(port: number, step: ScenarioStep, agent: Agent): P
       failure = `expected ${counts(expected)}, got ${counts(statusCounts)}`;
     }
   }
-  if (!failure && step.check && last) failure = step.check(last);
-  return { name: step.name, request: describe(step), passed: failure === null, statusCounts, failure };
+  const last = responses.at(-1);
+  if (!failure && step.check && last) {
+    try {
+      failure = await step.check(last, context, responses);
+    } catch (error) {
+      failure = `check failed: ${reason(error)}`;
+    }
+  }
+  return { name: step.name, request: describe(step, path), passed: failure === null, statusCounts, failure };
+}
+
+export interface ScenarioEnvironment {
+  params: Record<string, number>;
+  env: Record<string, string>;
+  serverOutput(): string;
 }
 
 /** Every step passes: confirmed. Any step fails: contradicted, with what came back. */
-export async function runScenario(claim: ScenarioClaim<string>, port: number): Promise<ClaimResult> {
+export async function runScenario(claim: ScenarioClaim<string>, port: number, environment: ScenarioEnvironment): Promise<ClaimResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const context: ScenarioContext = { vars: {}, params: environment.params, env: environment.env, serverOutput: environment.serverOutput };
   const steps: ScenarioStepResult[] = [];
   try {
-    for (const step of claim.steps) steps.push(await runStep(port, step, agent));
+    for (const step of claim.steps) steps.push(await runStep(port, step, agent, context));
   } finally {
     agent.destroy();
   }

@@ -8,6 +8,8 @@ import type { ProbeReading } from './probe.js';
 const PROBE_PATH = fileURLToPath(new URL('./probe.js', import.meta.url));
 const READY_TIMEOUT_MS = 15_000;
 const PROBE_TIMEOUT_MS = 15_000;
+/** What a scenario may read back of a process's output: its last 256 KiB. */
+const OUTPUT_LIMIT = 256 * 1024;
 
 export interface StartOptions {
   name: string;
@@ -22,12 +24,19 @@ export class VariantProcess {
   private readonly child: ChildProcess;
   private readonly release: () => Promise<void>;
   private readonly stderr: string[];
+  private readonly output: { text: string };
 
-  private constructor(child: ChildProcess, port: number, release: () => Promise<void>, stderr: string[]) {
+  private constructor(child: ChildProcess, port: number, release: () => Promise<void>, stderr: string[], output: { text: string }) {
     this.child = child;
     this.port = port;
     this.release = release;
     this.stderr = stderr;
+    this.output = output;
+  }
+
+  /** Everything the process wrote to stdout and stderr (the last 256 KiB of it). */
+  outputText(): string {
+    return this.output.text;
   }
 
   get pid(): number | undefined {
@@ -37,19 +46,26 @@ export class VariantProcess {
   /** Ready = the child announced its port and answered one request. No sleeps. */
   static async start(options: StartOptions): Promise<VariantProcess> {
     const child = spawn(process.execPath, ['--import', PROBE_PATH, options.file], {
-      stdio: ['ignore', 'ignore', 'pipe', 'ipc'],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
       env: { ...process.env, ...options.env },
     });
     const release = ownChild(child, options.name);
     const stderr: string[] = [];
+    const output = { text: '' };
+    const keep = (text: string) => {
+      output.text += text;
+      if (output.text.length > OUTPUT_LIMIT) output.text = output.text.slice(-OUTPUT_LIMIT);
+    };
+    child.stdout?.setEncoding('utf8').on('data', keep);
     child.stderr?.setEncoding('utf8').on('data', (text: string) => {
+      keep(text);
       stderr.push(text);
       if (stderr.length > 50) stderr.shift();
     });
     try {
       const port = await waitForPort(child, options.name, stderr);
       await firstAnswer(port, options.readyPath, child, options.name, stderr);
-      return new VariantProcess(child, port, release, stderr);
+      return new VariantProcess(child, port, release, stderr, output);
     } catch (error) {
       await release();
       throw error;

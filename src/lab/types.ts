@@ -99,21 +99,49 @@ export interface ScenarioResponse {
   elapsedMs: number;
 }
 
+/**
+ * What a scenario's steps share: fresh for every scenario run, so a lab keeps no state of
+ * its own between runs.
+ */
+export interface ScenarioContext {
+  /** Values a step keeps for later steps, e.g. the token from a login answer. */
+  vars: Record<string, unknown>;
+  params: Record<string, number>;
+  /** Service URLs (REDIS_URL, DATABASE_URL, `<NAME>_URL`) and whatever `setup` returned. */
+  env: Record<string, string>;
+  /** Everything the variant's process has written to stdout and stderr so far. */
+  serverOutput(): string;
+}
+
+/** A value, or a function of the scenario so far (a header with the token a login returned). */
+export type Dynamic<T> = T | ((context: ScenarioContext) => T);
+
 export interface ScenarioStep {
   /** What this step shows, e.g. "the 6th login attempt is refused". */
   name: string;
+  /**
+   * Runs before the request: change the world (demote a user in the database, wait for a
+   * token to expire). A returned string fails the step with that reason; so does a throw.
+   * A step with an action and no `path` sends no request.
+   */
+  action?: (context: ScenarioContext) => Promise<string | null | void> | string | null | void;
   method?: 'GET' | 'POST' | 'PUT' | 'DELETE' | 'PATCH';
-  path: string;
-  headers?: Record<string, string>;
-  body?: string;
+  path?: Dynamic<string>;
+  headers?: Dynamic<Record<string, string>>;
+  body?: Dynamic<string>;
   /** Send the same request this many times in sequence (default 1). */
   repeat?: number;
+  /** Send this many copies at once, each on its own connection (default 1); counted like `repeat`. */
+  parallel?: number;
   /** Every response must have this status… */
   expectStatus?: number;
-  /** …or, with `repeat`, exactly these counts per status, e.g. `{ 200: 5, 429: 45 }`. */
+  /** …or, with `repeat` or `parallel`, exactly these counts per status, e.g. `{ 200: 5, 429: 45 }`. */
   expectStatusCounts?: Record<number, number>;
-  /** Further checks on the (last) response: return why it fails, or null when it passes. */
-  check?: (response: ScenarioResponse) => string | null;
+  /**
+   * Further checks on the (last) response; `all` holds every response of the step. Return
+   * why it fails, or null when it passes; a throw fails the step with its message.
+   */
+  check?: (response: ScenarioResponse, context: ScenarioContext, all: ScenarioResponse[]) => string | null | Promise<string | null>;
 }
 
 /** Requests against a fresh process of `variant`, each with its expected answer. */
@@ -175,6 +203,25 @@ export interface DriveContext {
   env: Record<string, string>;
 }
 
+/**
+ * A negative control: a variant that breaks the lesson on purpose (the blocking call made
+ * non-blocking, sequential code in place of Promise.all, a server that answers 500). The
+ * suite runs the lab with it in place of `replaces` (as `--variant replaces=file` does)
+ * and requires every claim in `rejects` to come out `contradicted`, or `invalid` when
+ * `expect` says so. A claim that no control rejects is not a test.
+ */
+export interface ControlDefinition<V extends string> {
+  /** Compiled entry, relative to the lab folder, e.g. `controls/read-file-async-as-sync.js`. */
+  file: string;
+  replaces: V;
+  /** What it changes, in one line. */
+  summary: string;
+  /** Claim ids that must reject this control. */
+  rejects: string[];
+  /** `contradicted` (default): the claim is false here; `invalid`: the run must refuse to judge. */
+  expect?: 'contradicted' | 'invalid';
+}
+
 export interface LabDefinition<V extends string, M extends string = never> {
   day: number;
   slug: string;
@@ -183,6 +230,8 @@ export interface LabDefinition<V extends string, M extends string = never> {
   claim: string;
   variants: Record<V, VariantDefinition>;
   services?: Record<string, ServiceDefinition>;
+  /** Negative controls, by name (see ControlDefinition); every claim needs one. */
+  controls?: Record<string, ControlDefinition<NoInfer<V>>>;
   workload: Workload<NoInfer<V>>;
   claims: Claim<NoInfer<V>, NoInfer<M>>[];
   measures?: Measure<NoInfer<V>, NoInfer<M>>[];

@@ -26,6 +26,8 @@ export interface RunConfig {
   path: string;
   side: { path: string; ratePerSec: number } | null;
   params: Record<string, number>;
+  /** `--variant name=file`: variants replaced by another program, by name. */
+  substitutes: Record<string, string>;
 }
 
 export type RunMetrics = Record<string, number>;
@@ -136,7 +138,8 @@ export interface LabResult {
   /** How to read every metric in `runs` and `summary` (the standard ones and the lab's own). */
   metrics: Record<string, MetricInfo>;
   services: Array<{ name: string; summary: string }>;
-  variants: Array<{ name: string; summary: string; file: string }>;
+  /** `file` is the program that ran: the lab's own, or the one `--variant` substituted (`substituted: true`). */
+  variants: Array<{ name: string; summary: string; file: string; substituted: boolean }>;
   runs: RoundRun[];
   summary: VariantSummary[];
   claims: ClaimResult[];
