@@ -296,6 +296,8 @@ async function runOnce(
         eventLoopDelayMaxMs: reading.eventLoopDelayMaxMs,
         eventLoopUtilization: reading.eventLoopUtilization,
         serverCpuCores: reading.serverCpuCores,
+        // CPU the server spent over the answers that counted: the cost of one request.
+        ...(result.primary.served > 0 ? { serverCpuMsPerRequest: (reading.serverCpuCores * reading.wallMs) / result.primary.served } : {}),
         rssPeakBytes: reading.rssPeakBytes,
         heapUsedPeakBytes: reading.heapUsedPeakBytes,
         generatorCpuCores: result.generatorCpuCores,

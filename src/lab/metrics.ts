@@ -17,6 +17,7 @@ export const metrics = {
   eventLoopDelayMaxMs: { label: 'loop delay max', unit: 'ms', better: 'lower', source: 'probe' },
   eventLoopUtilization: { label: 'loop busy', unit: 'ratio', better: 'lower', source: 'probe' },
   serverCpuCores: { label: 'server CPU', unit: 'cores', better: 'lower', source: 'probe' },
+  serverCpuMsPerRequest: { label: 'CPU per request', unit: 'ms', better: 'lower', source: 'probe' },
   rssPeakBytes: { label: 'peak RSS', unit: 'bytes', better: 'lower', source: 'probe' },
   heapUsedPeakBytes: { label: 'peak heap', unit: 'bytes', better: 'lower', source: 'probe' },
   generatorCpuCores: { label: 'generator CPU', unit: 'cores', better: 'lower', source: 'generator' },
