@@ -5,16 +5,16 @@
 export const metrics = {
   requestsPerSec: { label: 'req/s', unit: 'req/s', better: 'higher', source: 'load' },
   bytesPerSec: { label: 'MiB/s', unit: 'bytes/s', better: 'higher', source: 'load' },
-  latencyP50Ms: { label: 'p50', unit: 'ms', better: 'lower', source: 'load' },
-  latencyP99Ms: { label: 'p99', unit: 'ms', better: 'lower', source: 'load' },
-  latencyMaxMs: { label: 'max', unit: 'ms', better: 'lower', source: 'load' },
+  latencyP50Ms: { floor: 1, label: 'p50', unit: 'ms', better: 'lower', source: 'load' },
+  latencyP99Ms: { floor: 1, label: 'p99', unit: 'ms', better: 'lower', source: 'load' },
+  latencyMaxMs: { floor: 1, label: 'max', unit: 'ms', better: 'lower', source: 'load' },
   sideLatencyP50Ms: { label: 'side p50', unit: 'ms', better: 'lower', source: 'load' },
   sideLatencyP99Ms: { label: 'side p99', unit: 'ms', better: 'lower', source: 'load' },
   sideLatencyMaxMs: { label: 'side max', unit: 'ms', better: 'lower', source: 'load' },
   sideRequestsPerSec: { label: 'side req/s', unit: 'req/s', better: 'higher', source: 'load' },
-  eventLoopDelayP50Ms: { label: 'loop delay p50', unit: 'ms', better: 'lower', source: 'probe' },
-  eventLoopDelayP99Ms: { label: 'loop delay p99', unit: 'ms', better: 'lower', source: 'probe' },
-  eventLoopDelayMaxMs: { label: 'loop delay max', unit: 'ms', better: 'lower', source: 'probe' },
+  eventLoopDelayP50Ms: { floor: 1, label: 'loop delay p50', unit: 'ms', better: 'lower', source: 'probe' },
+  eventLoopDelayP99Ms: { floor: 1, label: 'loop delay p99', unit: 'ms', better: 'lower', source: 'probe' },
+  eventLoopDelayMaxMs: { floor: 1, label: 'loop delay max', unit: 'ms', better: 'lower', source: 'probe' },
   eventLoopUtilization: { label: 'loop busy', unit: 'ratio', better: 'lower', source: 'probe' },
   serverCpuCores: { label: 'server CPU', unit: 'cores', better: 'lower', source: 'probe' },
   serverCpuMsPerRequest: { label: 'CPU per request', unit: 'ms', better: 'lower', source: 'probe' },
@@ -31,6 +31,11 @@ export interface MetricInfo {
   unit: 'req/s' | 'ms' | 'bytes' | 'bytes/s' | 'ratio' | 'cores' | 'count';
   better: 'higher' | 'lower';
   source?: string;
+  /**
+   * The smallest value the metric can resolve: below it, ratios use the floor instead of
+   * the value. autocannon's latencies are whole milliseconds, so theirs is 1 ms.
+   */
+  floor?: number;
 }
 
 export type MetricTable = Record<string, MetricInfo>;
@@ -46,7 +51,7 @@ export function lookup(table: MetricTable, name: string): MetricInfo {
 export const LATENCY_FLOOR_MS = 1;
 
 export function metricFloor(info: MetricInfo): number {
-  return info.unit === 'ms' ? LATENCY_FLOOR_MS : 0;
+  return info.floor ?? 0;
 }
 
 export function formatMetric(info: MetricInfo, value: number): string {
@@ -58,8 +63,9 @@ export function formatMetric(info: MetricInfo, value: number): string {
     case 'bytes/s':
       return `${formatBytes(value)}/s`;
     case 'ms':
-      if (value < LATENCY_FLOOR_MS) return `<${LATENCY_FLOOR_MS} ms`;
-      return value < 10 ? `${value.toFixed(1)} ms` : `${Math.round(value)} ms`;
+      if (info.floor !== undefined && value < info.floor) return `<${info.floor} ms`;
+      if (value < 0.1) return `${Math.round(value * 1000)} µs`;
+      return value < 10 ? `${value.toFixed(value < 1 ? 2 : 1)} ms` : `${Math.round(value)} ms`;
     case 'req/s':
       return `${formatCount(value)} req/s`;
     case 'ratio':
