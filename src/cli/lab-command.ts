@@ -107,6 +107,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
   if (options.json) process.stdout.write(renderJson(results, target !== 'all') + '\n');
 
   const verdicts = results.flatMap((result) => result.claims.map((claim) => claim.verdict));
+  if (verdicts.includes('invalid')) return ExitCode.runFailed;
   if (verdicts.includes('contradicted')) return ExitCode.contradicted;
   if (options.strict && verdicts.includes('inconclusive')) return ExitCode.contradicted;
   return ExitCode.ok;

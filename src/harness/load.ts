@@ -199,15 +199,15 @@ export function countServed(statusCounts: Record<string, number>, expectStatus?:
 function summarisePings(pings: PingResult, durationSec: number): StreamResult {
   const served = countServed(pings.statusCounts);
   return {
-    requests: pings.latenciesMs.length,
+    requests: pings.scheduled,
     served,
     requestsPerSec: served / (durationSec > 0 ? durationSec : 1),
     latencyP50Ms: percentile(pings.latenciesMs, 50),
     latencyP99Ms: percentile(pings.latenciesMs, 99),
-    latencyMaxMs: Math.max(...pings.latenciesMs),
+    latencyMaxMs: pings.latenciesMs.length ? Math.max(...pings.latenciesMs) : Number.NaN,
     statusCounts: pings.statusCounts,
     errors: pings.errors,
-    timeouts: 0,
+    timeouts: pings.timeouts,
   };
 }
 

@@ -1,68 +1,74 @@
-import { Agent, request } from 'node:http';
-import { performance } from 'node:perf_hooks';
+import { Worker } from 'node:worker_threads';
+import type { PingerReport, PingerSettings } from './pinger-worker.js';
 
-export interface PingResult {
-  latenciesMs: number[];
-  statusCounts: Record<string, number>;
-  errors: number;
-}
+export type PingResult = PingerReport;
+
+const WORKER = new URL('./pinger-worker.js', import.meta.url);
 
 /**
- * The light side stream: one keep-alive connection, one request at a time, about
- * `ratePerSec` a second, each timed with sub-millisecond precision. The connection is
- * opened before `start` resolves, so the first measured ping does not pay for the handshake.
+ * The light side stream (e.g. `/ping` beside the load), open-loop, in a worker thread of
+ * its own: see pinger-worker.ts for why both matter.
  */
 export class Pinger {
-  private readonly agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  private readonly result: PingResult = { latenciesMs: [], statusCounts: {}, errors: 0 };
-  private running = false;
-  private loop: Promise<void> = Promise.resolve();
+  private worker: Worker | undefined;
+  private failure: Error | undefined;
 
   constructor(
     private readonly port: number,
     private readonly path: string,
     private readonly ratePerSec: number,
+    private readonly maxDurationSec = 600,
   ) {}
 
   async start(): Promise<void> {
-    await this.once();
-    this.running = true;
-    this.loop = this.run();
+    const settings: PingerSettings = {
+      port: this.port,
+      path: this.path,
+      ratePerSec: this.ratePerSec,
+      maxInFlight: 256,
+      timeoutMs: 10_000,
+      maxDurationMs: this.maxDurationSec * 1000,
+    };
+    const worker = new Worker(WORKER, { workerData: settings });
+    this.worker = worker;
+    worker.on('error', (error) => (this.failure = error));
+    await this.next('started');
   }
 
   async stop(): Promise<PingResult> {
-    this.running = false;
-    await this.loop;
-    this.agent.destroy();
-    return this.result;
+    const worker = this.worker!;
+    worker.postMessage({ cmd: 'stop' });
+    const { report } = (await this.next('report')) as { report: PingResult };
+    await worker.terminate();
+    return report;
   }
 
-  private async run(): Promise<void> {
-    const gapMs = 1000 / this.ratePerSec;
-    while (this.running) {
-      const sent = performance.now();
-      try {
-        const status = await this.once();
-        this.result.latenciesMs.push(performance.now() - sent);
-        this.result.statusCounts[status] = (this.result.statusCounts[status] ?? 0) + 1;
-      } catch {
-        this.result.errors++;
-      }
-      const wait = gapMs - (performance.now() - sent);
-      if (wait > 0 && this.running) await new Promise((resolve) => setTimeout(resolve, wait));
-    }
-  }
-
-  private once(): Promise<number> {
+  private next(type: string): Promise<unknown> {
+    const worker = this.worker!;
     return new Promise((resolve, reject) => {
-      const req = request({ host: '127.0.0.1', port: this.port, path: this.path, agent: this.agent, timeout: 10_000 }, (res) => {
-        res.resume();
-        res.on('end', () => resolve(res.statusCode ?? 0));
-        res.on('error', reject);
-      });
-      req.on('timeout', () => req.destroy(new Error('ping timed out')));
-      req.on('error', reject);
-      req.end();
+      if (this.failure) return reject(this.failure);
+      const onMessage = (message: { type?: string }) => {
+        if (message?.type !== type) return;
+        cleanup();
+        resolve(message);
+      };
+      const onError = (error: Error) => {
+        cleanup();
+        reject(error);
+      };
+      const onExit = () => {
+        cleanup();
+        reject(new Error('the side-stream thread ended early'));
+      };
+      const cleanup = () => {
+        worker.off('message', onMessage);
+        worker.off('error', onError);
+        worker.off('exit', onExit);
+      };
+      worker.on('message', onMessage);
+      worker.on('error', onError);
+      worker.on('exit', onExit);
+      if (type === 'started') worker.postMessage({ cmd: 'start' });
     });
   }
 }

@@ -6,12 +6,22 @@ import { HarnessError, PrerequisiteError } from '../errors.js';
 import { provideRequirements, requirementsOf, unmetBy } from '../infra/requirements.js';
 import type { LoadedLab } from '../lab/registry.js';
 import { metrics as standardMetrics, type MetricName, type MetricTable } from '../lab/metrics.js';
-import type { AnyLab, RunSizing } from '../lab/types.js';
-import { SCHEMA_VERSION, type ClaimResult, type LabResult, type ModelResult, type RoundRun, type RunConfig, type SkippedVariant } from '../report/result.js';
+import { claimVariants, type AnyLab, type Prediction, type RunSizing } from '../lab/types.js';
+import {
+  SCHEMA_VERSION,
+  type ClaimResult,
+  type Environment,
+  type LabResult,
+  type ModelResult,
+  type RoundRun,
+  type RunConfig,
+  type SkippedVariant,
+} from '../report/result.js';
+import { Calibrator } from './calibrator.js';
 import { ownTempDir } from './cleanup.js';
 import { fingerprint, threadpoolSize } from './environment.js';
 import { evaluateClaim, evaluateMeasure, summarise, worstVerdict } from './evaluate.js';
-import { GENERATOR_BOUND_CORES, runLoad, warmUp } from './load.js';
+import { countServed, GENERATOR_BOUND_CORES, runLoad, warmUp, type LoadResult } from './load.js';
 import { median } from './stats.js';
 import { runScenario } from './scenario.js';
 import { VariantProcess } from './variant-process.js';
@@ -32,10 +42,17 @@ export interface Progress {
   tick(text: string): void;
 }
 
+/** Every mode runs at least this many rounds: two points give an interval, not a verdict worth having. */
+export const MIN_ROUNDS = 3;
+
+/** Errors and timeouts above this share of a stream's requests make a run invalid. */
+export const MAX_FAILED_SHARE = 0.01;
+
 const DEFAULT_COLUMNS: MetricName[] = ['requestsPerSec', 'latencyP50Ms', 'latencyP99Ms', 'eventLoopDelayP99Ms', 'serverCpuCores', 'rssPeakBytes'];
 
 const silent: Progress = { phase() {}, tick() {} };
 
+/** The plan: sizes from the mode, overridden by flags. */
 export function resolveConfig(loaded: LoadedLab, options: RunOptions): RunConfig {
   const { workload } = loaded.lab;
   const base: RunSizing = options.quick ? workload.quick : workload.sizing;
@@ -46,7 +63,7 @@ export function resolveConfig(loaded: LoadedLab, options: RunOptions): RunConfig
     mode: options.quick ? 'quick' : 'default',
     durationSec: options.durationSec ?? base.durationSec,
     warmupRequests: base.warmupRequests,
-    rounds: options.rounds ?? base.rounds,
+    rounds: Math.max(MIN_ROUNDS, options.rounds ?? base.rounds),
     connections,
     claimsAtConnections,
     path: workload.path,
@@ -56,108 +73,256 @@ export function resolveConfig(loaded: LoadedLab, options: RunOptions): RunConfig
   };
 }
 
+/** What a lab run has to work with once its services are up. */
+interface Provided {
+  env: Record<string, string>;
+  skipped: SkippedVariant[];
+  services: LabResult['services'];
+}
+
 /**
- * Runs one lab: for each connection count, `rounds` rounds; in each round every variant
- * gets a fresh process, a discarded warm-up and a measured load. The order alternates
- * (A B, B A, …) so drift on the machine does not favour whoever goes first.
+ * Runs one lab: plan, provide its services, run the rounds and the scenarios, evaluate
+ * the claims, assemble the result. Everything started is released in `finally`, and by
+ * the cleanup registry if we are interrupted.
  */
 export async function runLab(loaded: LoadedLab, options: RunOptions, progress: Progress = silent): Promise<LabResult> {
-  const { lab } = loaded;
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const environment = fingerprint();
   const config = resolveConfig(loaded, options);
-  const warnings: string[] = [];
-  const names = Object.keys(lab.variants);
-
-  const table: MetricTable = { ...standardMetrics, ...lab.metrics };
-  let loadedNames = lab.workload.variants ?? names;
-
-  // Everything below owns processes or files: released in `finally`, and by the
-  // cleanup registry if we are interrupted.
   const releases: Array<() => Promise<void>> = [];
-  const runs: RoundRun[] = [];
-  const scenarioResults: ClaimResult[] = [];
-  let calibration: Record<string, number> = {};
-  // Variants whose real services (Redis) are missing are skipped with their claims;
-  // the run fails with a missing prerequisite only when nothing at all could run.
-  const skipped: SkippedVariant[] = [];
-  const infraServices: LabResult['services'] = [];
   try {
-    const env: Record<string, string> = {};
-    const provided = await provideRequirements(requirementsOf(lab), progress);
-    releases.push(provided.release);
-    Object.assign(env, provided.env);
-    for (const note of provided.notes) infraServices.push({ name: note.slice(0, note.indexOf(':')), summary: note.slice(note.indexOf(':') + 2) });
-    for (const name of names) {
-      const unmet = unmetBy(lab, name, provided.missing);
-      if (unmet.length) skipped.push({ variant: name, requires: unmet.map((entry) => entry.requirement), reason: unmet.map((entry) => entry.message).join('; ') });
-    }
-    const isSkipped = (name: string) => skipped.some((entry) => entry.variant === name);
-    loadedNames = loadedNames.filter((name) => !isSkipped(name));
-    const scenarios = lab.claims.filter((claim) => claim.kind === 'scenario' && !isSkipped(claim.variant));
-    if (skipped.length && !loadedNames.length && !scenarios.length) {
-      const first = provided.missing[0]!;
-      throw new PrerequisiteError(`DEVCAP_${first.requirement.toUpperCase()}_MISSING`, `${lab.slug}: nothing can run. ${first.message}`);
-    }
-    if (lab.setup) {
-      const tempDir = mkdtempSync(join(tmpdir(), `devcap-${lab.slug}-`));
-      releases.push(ownTempDir(tempDir));
-      progress.phase(`${lab.slug}: preparing data`);
-      Object.assign(env, await lab.setup({ tempDir, params: config.params }));
-    }
-    for (const [name, definition] of Object.entries(lab.services ?? {})) {
-      progress.phase(`${lab.slug}: starting ${name}`);
-      const service = await VariantProcess.start({
-        name: `${lab.slug}/${name}`,
-        file: loaded.servicePath(name),
-        env: { ...env, ...definition.env, ...paramEnv(loaded, config) },
-        readyPath: definition.readyPath,
-      });
-      releases.push(() => service.stop());
-      env[serviceEnvName(name)] = `http://127.0.0.1:${service.port}`;
-    }
-
-    calibration = lab.calibrate ? await lab.calibrate(config.params, env) : {};
-
-    for (const connections of config.connections) {
-      for (let round = 0; round < config.rounds; round++) {
-        const order = round % 2 === 0 ? loadedNames : [...loadedNames].reverse();
-        for (const [position, variant] of order.entries()) {
-          progress.phase(`${lab.slug}: ${variant}, ${connections} connection${connections === 1 ? '' : 's'}, round ${round + 1}/${config.rounds}`);
-          runs.push(await runOnce(loaded, variant, connections, round, position, config, env, progress));
-        }
-      }
-    }
-
-    for (const claim of scenarios) {
-      if (claim.kind !== 'scenario') continue;
-      progress.phase(`${lab.slug}: scenario ${claim.id}`);
-      const server = await startVariant(loaded, claim.variant, config, env);
+    const provided = await provide(loaded, config, progress, releases);
+    const isSkipped = (name: string) => provided.skipped.some((entry) => entry.variant === name);
+    const loadedNames = (loaded.lab.workload.variants ?? Object.keys(loaded.lab.variants)).filter((name) => !isSkipped(name));
+    const runs = await runRounds(loaded, loadedNames, config, provided.env, progress, releases);
+    const scenarioResults: ClaimResult[] = [];
+    for (const claim of loaded.lab.claims) {
+      if (claim.kind !== 'scenario' || isSkipped(claim.variant)) continue;
+      progress.phase(`${loaded.lab.slug}: scenario ${claim.id}`);
+      const server = await startVariant(loaded, claim.variant, config, provided.env);
       try {
-        scenarioResults.push(await runScenario(claim, server.port, { params: config.params, env, serverOutput: () => server.outputText() }));
+        scenarioResults.push(await runScenario(claim, server.port, { params: config.params, env: provided.env, serverOutput: () => server.outputText() }));
       } finally {
         await server.stop();
       }
     }
+    return assemble(loaded, options, config, environment, provided, runs, scenarioResults, startedAt, started);
   } finally {
     for (const release of releases.reverse()) await release();
   }
+}
 
+/** Real services (Redis, the database), the lab's data and its own services. */
+async function provide(loaded: LoadedLab, config: RunConfig, progress: Progress, releases: Array<() => Promise<void>>): Promise<Provided> {
+  const { lab } = loaded;
+  const env: Record<string, string> = {};
+  const services: LabResult['services'] = [];
+  const requirements = await provideRequirements(requirementsOf(lab), progress);
+  releases.push(requirements.release);
+  Object.assign(env, requirements.env);
+  for (const note of requirements.notes) services.push({ name: note.slice(0, note.indexOf(':')), summary: note.slice(note.indexOf(':') + 2) });
+  // Variants whose real services are missing are skipped with their claims; the run fails
+  // with a missing prerequisite only when nothing at all could run.
+  const skipped: SkippedVariant[] = [];
+  for (const name of Object.keys(lab.variants)) {
+    const unmet = unmetBy(lab, name, requirements.missing);
+    if (unmet.length) skipped.push({ variant: name, requires: unmet.map((entry) => entry.requirement), reason: unmet.map((entry) => entry.message).join('; ') });
+  }
+  const runnable = Object.keys(lab.variants).filter((name) => !skipped.some((entry) => entry.variant === name));
+  if (skipped.length && !runnable.length) {
+    const first = requirements.missing[0]!;
+    throw new PrerequisiteError(`DEVCAP_${first.requirement.toUpperCase()}_MISSING`, `${lab.slug}: nothing can run. ${first.message}`);
+  }
+  if (lab.setup) {
+    const tempDir = mkdtempSync(join(tmpdir(), `devcap-${lab.slug}-`));
+    releases.push(ownTempDir(tempDir));
+    progress.phase(`${lab.slug}: preparing data`);
+    Object.assign(env, await lab.setup({ tempDir, params: config.params }));
+  }
+  for (const [name, definition] of Object.entries(lab.services ?? {})) {
+    progress.phase(`${lab.slug}: starting ${name}`);
+    const service = await VariantProcess.start({
+      name: `${lab.slug}/${name}`,
+      file: loaded.servicePath(name),
+      env: { ...env, ...definition.env, ...paramEnv(loaded, config) },
+      readyPath: definition.readyPath,
+    });
+    releases.push(() => service.stop());
+    env[serviceEnvName(name)] = `http://127.0.0.1:${service.port}`;
+    services.push({ name, summary: definition.summary });
+  }
+  return { env, skipped, services };
+}
+
+/** Rounds of fresh processes; the order alternates (A B C, C B A) so drift favours no one. */
+async function runRounds(
+  loaded: LoadedLab,
+  names: string[],
+  config: RunConfig,
+  env: Record<string, string>,
+  progress: Progress,
+  releases: Array<() => Promise<void>>,
+): Promise<RoundRun[]> {
+  const runs: RoundRun[] = [];
+  if (!names.length) return runs;
+  let calibrator: Calibrator | undefined;
+  if (loaded.lab.calibrate) {
+    calibrator = Calibrator.start(loaded);
+    const stop = () => calibrator!.stop();
+    releases.push(stop);
+  }
+  for (const connections of config.connections) {
+    for (let round = 0; round < config.rounds; round++) {
+      const order = round % 2 === 0 ? names : [...names].reverse();
+      for (const [position, variant] of order.entries()) {
+        progress.phase(`${loaded.lab.slug}: ${variant}, ${connections} connection${connections === 1 ? '' : 's'}, round ${round + 1}/${config.rounds}`);
+        runs.push(await runOnce(loaded, variant, connections, round, position, config, env, progress, calibrator));
+      }
+    }
+  }
+  return runs;
+}
+
+async function runOnce(
+  loaded: LoadedLab,
+  variant: string,
+  connections: number,
+  round: number,
+  order: number,
+  config: RunConfig,
+  env: Record<string, string>,
+  progress: Progress,
+  calibrator: Calibrator | undefined,
+): Promise<RoundRun> {
+  const { lab } = loaded;
+  const server = await startVariant(loaded, variant, config, env);
+  try {
+    const load = { port: server.port, path: lab.workload.path, method: lab.workload.method, connections };
+    await warmUp({ ...load, count: config.warmupRequests });
+    // Measured now, while this variant waits: the same minute of the same shared machine as its load.
+    const calibration = calibrator ? await calibrator.measure(config.params, env) : undefined;
+    await server.probe('reset');
+    const result = await runLoad({
+      ...load,
+      client: lab.workload.client,
+      durationSec: config.durationSec,
+      expectStatus: lab.workload.expectStatus,
+      side: config.side ?? undefined,
+      onTick: (count) => progress.tick(`${count.toLocaleString('en-US')} req/s`),
+    });
+    if (!server.alive) {
+      throw new HarnessError('DEVCAP_VARIANT_CRASHED', `${lab.slug}/${variant} died under load${server.stderrTail() ? `: ${server.stderrTail()}` : ''}`);
+    }
+    const reading = await server.probe('read');
+    const extra = lab.drive
+      ? await lab.drive({ variant, port: server.port, connections, durationSec: config.durationSec, params: config.params, env })
+      : {};
+    const metrics: Record<string, number> = {
+      requestsPerSec: result.primary.requestsPerSec,
+      latencyP50Ms: result.primary.latencyP50Ms,
+      latencyP99Ms: result.primary.latencyP99Ms,
+      latencyMaxMs: result.primary.latencyMaxMs,
+      ...(result.side
+        ? {
+            sideLatencyP50Ms: result.side.latencyP50Ms,
+            sideLatencyP99Ms: result.side.latencyP99Ms,
+            sideLatencyMaxMs: result.side.latencyMaxMs,
+            sideRequestsPerSec: result.side.requestsPerSec,
+            sidePings: result.side.requests,
+          }
+        : {}),
+      eventLoopDelayP50Ms: reading.eventLoopDelayP50Ms,
+      eventLoopDelayP99Ms: reading.eventLoopDelayP99Ms,
+      eventLoopDelayMaxMs: reading.eventLoopDelayMaxMs,
+      eventLoopUtilization: reading.eventLoopUtilization,
+      serverCpuCores: reading.serverCpuCores,
+      // CPU the server spent over the answers that counted: the cost of one request.
+      ...(result.primary.served > 0 ? { serverCpuMsPerRequest: (reading.serverCpuCores * reading.wallMs) / result.primary.served } : {}),
+      rssPeakBytes: reading.rssPeakBytes,
+      heapUsedPeakBytes: reading.heapUsedPeakBytes,
+      generatorCpuCores: result.generatorCpuCores,
+      ...(result.bytesPerSec !== undefined ? { bytesPerSec: result.bytesPerSec } : {}),
+      ...(extra as Record<string, number>),
+    };
+    return {
+      variant,
+      connections,
+      round,
+      order,
+      pid: server.pid ?? null,
+      metrics,
+      statusCounts: result.primary.statusCounts,
+      sideStatusCounts: result.side?.statusCounts ?? null,
+      errors: result.primary.errors + (result.side?.errors ?? 0),
+      timeouts: result.primary.timeouts + (result.side?.timeouts ?? 0),
+      generatorBound: result.generatorCpuCores >= GENERATOR_BOUND_CORES,
+      invalid: invalidity(result, lab.workload.path, lab.workload.expectStatus, config.side?.path),
+      ...(calibration ? { calibration, predicted: predictionsFor(lab, variant, calibration, config, connections) } : {}),
+      ...(!calibration && lab.model ? { predicted: predictionsFor(lab, variant, {}, config, connections) } : {}),
+    };
+  } finally {
+    await server.stop();
+  }
+}
+
+/**
+ * Why a run's numbers do not describe the code under test, or null: an answer outside the
+ * expected statuses on either stream, no answer at all, or errors and timeouts above 1%.
+ * autocannon and the pinger time every answer, a fast 500 included, so such a run could
+ * otherwise confirm anything.
+ */
+export function invalidity(result: LoadResult, path: string, expectStatus: number[] | undefined, sidePath: string | undefined): string | null {
+  const problems: string[] = [];
+  const streams = [{ stream: result.primary, path, expected: expectStatus }, ...(result.side ? [{ stream: result.side, path: sidePath ?? 'side', expected: undefined }] : [])];
+  for (const { stream, path: where, expected } of streams) {
+    const answered = Object.values(stream.statusCounts).reduce((sum, count) => sum + count, 0);
+    const wrong = answered - countServed(stream.statusCounts, expected);
+    const failed = stream.errors + stream.timeouts;
+    const counts = Object.entries(stream.statusCounts).map(([status, count]) => `${count} × ${status}`).join(', ');
+    const wanted = expected ? expected.join(' or ') : '2xx';
+    if (answered === 0) problems.push(`${where} got no answer (${failed} errors or timeouts)`);
+    else if (wrong > 0) problems.push(`${where} answered ${counts} (expected ${wanted})`);
+    if (answered > 0 && failed > MAX_FAILED_SHARE * (answered + failed)) problems.push(`${where} had ${failed} errors or timeouts in ${answered + failed} requests`);
+  }
+  return problems.length ? problems.join('; ') : null;
+}
+
+function predictionsFor(lab: AnyLab, variant: string, calibration: Record<string, number>, config: RunConfig, connections: number): Record<string, number> {
+  if (!lab.model) return {};
+  const predictions = lab.model.predict(modelContext(config, calibration, connections));
+  return Object.fromEntries(predictions.filter((prediction) => prediction.variant === variant).map((prediction) => [prediction.metric, prediction.value]));
+}
+
+function modelContext(config: RunConfig, calibration: Record<string, number>, connections: number) {
+  return { cpuCount: fingerprint().cpuCount, connections, threadpoolSize: threadpoolSize(), params: config.params, calibration };
+}
+
+function assemble(
+  loaded: LoadedLab,
+  options: RunOptions,
+  config: RunConfig,
+  environment: Environment,
+  provided: Provided,
+  runs: RoundRun[],
+  scenarioResults: ClaimResult[],
+  startedAt: string,
+  started: number,
+): LabResult {
+  const { lab } = loaded;
+  const names = Object.keys(lab.variants);
+  const table: MetricTable = { ...standardMetrics, ...lab.metrics };
+  const warnings: string[] = [];
   const boundRuns = runs.filter((run) => run.generatorBound);
   if (boundRuns.length) {
     const where = [...new Set(boundRuns.map((run) => `${run.variant} at ${run.connections} connections`))].join(', ');
-    warnings.push(
-      `the load generator used ${GENERATOR_BOUND_CORES} of a core or more (${where}): there the generator, not the server, set the limit`,
-    );
+    warnings.push(`the load generator used ${GENERATOR_BOUND_CORES} of a core or more (${where}): there the generator, not the server, set the limit`);
   }
-  const failing = runs.filter((run) => run.errors > 0 || run.timeouts > 0);
-  if (failing.length) {
-    warnings.push(`${failing.length} run(s) saw connection errors or timeouts; see runs[].errors and runs[].timeouts`);
-  }
-  for (const [name, file] of Object.entries(config.substitutes)) {
-    warnings.push(`${name} is not the lab's own code: --variant ran ${file} in its place`);
-  }
+  const invalidRuns = runs.filter((run) => run.invalid);
+  for (const run of invalidRuns) warnings.push(`${run.variant}, round ${run.round + 1}: invalid run: ${run.invalid}`);
+  const failing = runs.filter((run) => !run.invalid && (run.errors > 0 || run.timeouts > 0));
+  if (failing.length) warnings.push(`${failing.length} run(s) saw a few connection errors or timeouts (under 1%); see runs[].errors and runs[].timeouts`);
+  for (const [name, file] of Object.entries(config.substitutes)) warnings.push(`${name} is not the lab's own code: --variant ran ${file} in its place`);
   const loadAverage = environment.loadAverage[0];
   if (loadAverage > environment.cpuCount) {
     warnings.push(`the machine was already busy (1-minute load average ${loadAverage} on ${environment.cpuCount} CPUs): expect wider intervals`);
@@ -165,9 +330,9 @@ export async function runLab(loaded: LoadedLab, options: RunOptions, progress: P
 
   const at = config.claimsAtConnections;
   const context = { runs, connections: at, table, sidePath: config.side?.path };
-  const skippedFor = (variants: string[]) => skipped.filter((entry) => variants.includes(entry.variant));
+  const skippedFor = (variants: string[]) => provided.skipped.filter((entry) => variants.includes(entry.variant));
   const claims = lab.claims.map((claim) => {
-    const variants = claim.kind === 'scenario' ? [claim.variant] : claim.kind === 'ratio' ? [claim.numerator, claim.denominator] : [claim.variant];
+    const variants = claimVariants(claim);
     const missing = skippedFor(variants);
     if (missing.length) return skippedClaim(claim, variants, missing);
     return claim.kind === 'scenario' ? scenarioResults.find((result) => result.id === claim.id)! : evaluateClaim(claim, context);
@@ -175,34 +340,6 @@ export async function runLab(loaded: LoadedLab, options: RunOptions, progress: P
   const measures = (lab.measures ?? [])
     .filter((measure) => !skippedFor([measure.numerator, measure.denominator]).length)
     .map((measure) => evaluateMeasure(measure, context));
-
-  let model: ModelResult | null = null;
-  if (lab.model) {
-    const predictions = lab.model
-      .predict({
-        cpuCount: environment.cpuCount,
-        connections: at,
-        threadpoolSize: threadpoolSize(),
-        params: config.params,
-        calibration,
-      })
-      .filter((prediction) => !skippedFor([prediction.variant]).length);
-    model = {
-      statement: lab.model.statement,
-      calibration,
-      predictions: predictions.map((prediction) => ({
-        variant: prediction.variant,
-        metric: prediction.metric,
-        predicted: prediction.value,
-        measured: median(
-          runs
-            .filter((run) => run.variant === prediction.variant && run.connections === at)
-            .map((run) => run.metrics[prediction.metric] ?? Number.NaN),
-        ),
-        reasoning: prediction.reasoning,
-      })),
-    };
-  }
 
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -223,7 +360,7 @@ export async function runLab(loaded: LoadedLab, options: RunOptions, progress: P
     metrics: Object.fromEntries(
       [...new Set(runs.flatMap((run) => Object.keys(run.metrics)))].map((name) => [name, table[name] ?? { label: name, unit: 'count', better: 'higher' }]),
     ),
-    services: [...infraServices, ...Object.entries(lab.services ?? {}).map(([name, service]) => ({ name, summary: service.summary }))],
+    services: provided.services,
     variants: names.map((name) => ({
       name,
       summary: lab.variants[name]!.summary,
@@ -234,85 +371,44 @@ export async function runLab(loaded: LoadedLab, options: RunOptions, progress: P
     summary: summarise(runs),
     claims,
     measures,
-    model,
-    skipped,
+    model: modelResult(lab, config, runs, at, (variant) => skippedFor([variant]).length > 0),
+    skipped: provided.skipped,
     warnings,
     outcome: worstVerdict(claims.flatMap((claim) => (claim.verdict === 'skipped' ? [] : [claim.verdict]))),
   };
 }
 
-async function runOnce(
-  loaded: LoadedLab,
-  variant: string,
-  connections: number,
-  round: number,
-  order: number,
-  config: RunConfig,
-  env: Record<string, string>,
-  progress: Progress,
-): Promise<RoundRun> {
-  const { lab } = loaded;
-  const server = await startVariant(loaded, variant, config, env);
-  try {
-    const load = { port: server.port, path: lab.workload.path, method: lab.workload.method, connections };
-    await warmUp({ ...load, count: config.warmupRequests });
-    await server.probe('reset');
-    const result = await runLoad({
-      ...load,
-      client: lab.workload.client,
-      durationSec: config.durationSec,
-      expectStatus: lab.workload.expectStatus,
-      side: config.side ?? undefined,
-      onTick: (count) => progress.tick(`${count.toLocaleString('en-US')} req/s`),
-    });
-    if (!server.alive) {
-      throw new HarnessError('DEVCAP_VARIANT_CRASHED', `${lab.slug}/${variant} died under load${server.stderrTail() ? `: ${server.stderrTail()}` : ''}`);
-    }
-    const reading = await server.probe('read');
-    const extra = lab.drive
-      ? await lab.drive({ variant, port: server.port, connections, durationSec: config.durationSec, params: config.params, env })
-      : {};
-    return {
-      variant,
-      connections,
-      round,
-      order,
-      pid: server.pid ?? null,
-      metrics: {
-        requestsPerSec: result.primary.requestsPerSec,
-        latencyP50Ms: result.primary.latencyP50Ms,
-        latencyP99Ms: result.primary.latencyP99Ms,
-        latencyMaxMs: result.primary.latencyMaxMs,
-        ...(result.side
-          ? {
-              sideLatencyP50Ms: result.side.latencyP50Ms,
-              sideLatencyP99Ms: result.side.latencyP99Ms,
-              sideLatencyMaxMs: result.side.latencyMaxMs,
-              sideRequestsPerSec: result.side.requestsPerSec,
-            }
-          : {}),
-        eventLoopDelayP50Ms: reading.eventLoopDelayP50Ms,
-        eventLoopDelayP99Ms: reading.eventLoopDelayP99Ms,
-        eventLoopDelayMaxMs: reading.eventLoopDelayMaxMs,
-        eventLoopUtilization: reading.eventLoopUtilization,
-        serverCpuCores: reading.serverCpuCores,
-        // CPU the server spent over the answers that counted: the cost of one request.
-        ...(result.primary.served > 0 ? { serverCpuMsPerRequest: (reading.serverCpuCores * reading.wallMs) / result.primary.served } : {}),
-        rssPeakBytes: reading.rssPeakBytes,
-        heapUsedPeakBytes: reading.heapUsedPeakBytes,
-        generatorCpuCores: result.generatorCpuCores,
-        ...(result.bytesPerSec !== undefined ? { bytesPerSec: result.bytesPerSec } : {}),
-        ...(extra as Record<string, number>),
-      },
-      statusCounts: result.primary.statusCounts,
-      sideStatusCounts: result.side?.statusCounts ?? null,
-      errors: result.primary.errors + (result.side?.errors ?? 0),
-      timeouts: result.primary.timeouts + (result.side?.timeouts ?? 0),
-      generatorBound: result.generatorCpuCores >= GENERATOR_BOUND_CORES,
-    };
-  } finally {
-    await server.stop();
-  }
+/** The model beside the measurement: each run predicted from its own calibration, then medians. */
+function modelResult(lab: AnyLab, config: RunConfig, runs: RoundRun[], at: number, isSkipped: (variant: string) => boolean): ModelResult | null {
+  if (!lab.model) return null;
+  const mine = runs.filter((run) => run.connections === at);
+  const calibrations = mine.map((run) => run.calibration ?? {});
+  const keys = [...new Set(calibrations.flatMap((calibration) => Object.keys(calibration)))];
+  const calibration = Object.fromEntries(keys.map((key) => [key, median(calibrations.flatMap((entry) => (entry[key] !== undefined ? [entry[key]!] : [])))]));
+  // The reasoning in words comes from the median calibration; the numbers from each run's own.
+  const described: Prediction<string, string>[] = lab.model.predict(modelContext(config, calibration, at));
+  return {
+    statement: lab.model.statement,
+    calibration,
+    predictions: described
+      .filter((prediction) => !isSkipped(prediction.variant))
+      .map((prediction) => {
+        const own = mine.filter((run) => run.variant === prediction.variant);
+        const pairs = own.flatMap((run) => {
+          const predicted = run.predicted?.[prediction.metric];
+          const measured = run.metrics[prediction.metric];
+          return predicted !== undefined && measured !== undefined ? [{ predicted, measured }] : [];
+        });
+        return {
+          variant: prediction.variant,
+          metric: prediction.metric,
+          predicted: pairs.length ? median(pairs.map((pair) => pair.predicted)) : prediction.value,
+          measured: median(own.map((run) => run.metrics[prediction.metric] ?? Number.NaN)),
+          measuredOverPredicted: median(pairs.map((pair) => pair.measured / pair.predicted)),
+          reasoning: prediction.reasoning,
+        };
+      }),
+  };
 }
 
 /** A claim that could not be evaluated because a variant it needs was skipped. */
@@ -330,6 +426,7 @@ function skippedClaim(claim: AnyLab['claims'][number], variants: string[], missi
     variants,
     connections: null,
     samples: {},
+    rounds: 0,
     sentence: `skipped: ${missing.map((entry) => `${entry.variant} needs ${entry.requires.join(', ')}`).join('; ')}`,
   };
 }
@@ -351,5 +448,6 @@ function startVariant(loaded: LoadedLab, variant: string, config: RunConfig, env
     file: config.substitutes[variant] ?? loaded.variantPath(variant),
     env: { ...env, ...loaded.lab.variants[variant]!.env, ...paramEnv(loaded, config) },
     readyPath: loaded.lab.workload.readyPath,
+    readyStatus: loaded.lab.workload.readyStatus ?? 200,
   });
 }

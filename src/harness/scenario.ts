@@ -136,6 +136,7 @@ export async function runScenario(claim: ScenarioClaim<string>, port: number, en
     variants: [claim.variant],
     connections: null,
     samples: {},
+    rounds: 0,
     sentence,
     steps,
   };

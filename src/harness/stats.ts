@@ -4,7 +4,11 @@
  * in "times better" and "times worse".
  */
 
-export type Verdict = 'confirmed' | 'contradicted' | 'inconclusive';
+/**
+ * `invalid`: a run the claim uses got answers it should not have (wrong status, errors,
+ * timeouts), so the numbers do not describe the code under test and nothing is judged.
+ */
+export type Verdict = 'confirmed' | 'contradicted' | 'inconclusive' | 'invalid';
 
 export interface Spread {
   median: number;
@@ -19,6 +23,10 @@ export interface Interval {
   high: number;
   /** Degrees of freedom behind the interval (Welch-Satterthwaite for two samples). */
   df: number;
+  /** Standard error on the log scale (0 when every round gave the same values). */
+  se: number;
+  /** Rounds per sample behind the interval (the smallest, when samples differ). */
+  n: number;
 }
 
 export function median(values: number[]): number {
@@ -66,38 +74,52 @@ export function tQuantile975(df: number): number {
   return 1.96;
 }
 
-const logs = (values: number[], floor: number) => values.map((value) => Math.log(Math.max(value, floor)));
+const logs = (values: number[], floor: number) => values.map((value) => Math.log(Math.max(value, floor > 0 ? floor : Number.MIN_VALUE)));
+
+/**
+ * A sum of signed log-means, `Σ sign·mean(log x)`, with a 95% Welch-Satterthwaite
+ * interval: one sample is a level, two a ratio, four a ratio of ratios.
+ */
+export function logContrast(samples: Array<{ values: number[]; sign: 1 | -1 }>, floor = 0): Interval {
+  for (const { values } of samples) if (values.length < 2) throw new RangeError('an interval needs at least two rounds per sample');
+  const parts = samples.map(({ values, sign }) => {
+    const l = logs(values, floor);
+    return { sign, mean: mean(l), v: variance(l) / l.length, n: l.length };
+  });
+  const diff = parts.reduce((sum, part) => sum + part.sign * part.mean, 0);
+  const total = parts.reduce((sum, part) => sum + part.v, 0);
+  const se = Math.sqrt(total);
+  const n = Math.min(...parts.map((part) => part.n));
+  // Welch-Satterthwaite; with no spread at all, the smallest n - 1.
+  const df = total > 0 ? total ** 2 / parts.reduce((sum, part) => sum + part.v ** 2 / (part.n - 1), 0) : n - 1;
+  const half = tQuantile975(df) * se;
+  return { estimate: Math.exp(diff), low: Math.exp(diff - half), high: Math.exp(diff + half), df, se, n };
+}
 
 /**
  * Ratio of geometric means a/b with a 95% Welch interval on log values. Values below
  * `floor` are raised to it (latency below the generator's 1 ms resolution is unknown).
  */
 export function ratioInterval(a: number[], b: number[], floor = 0): Interval {
-  if (a.length < 2 || b.length < 2) throw new RangeError('a ratio interval needs at least two rounds per side');
-  const floorValue = floor > 0 ? floor : Number.MIN_VALUE;
-  const la = logs(a, floorValue);
-  const lb = logs(b, floorValue);
-  const diff = mean(la) - mean(lb);
-  const va = variance(la) / la.length;
-  const vb = variance(lb) / lb.length;
-  const se = Math.sqrt(va + vb);
-  // Welch-Satterthwaite; when both sides have no spread at all, fall back to the smaller n - 1.
-  const df = va + vb > 0
-    ? (va + vb) ** 2 / ((va ** 2) / (la.length - 1) + (vb ** 2) / (lb.length - 1))
-    : Math.min(la.length, lb.length) - 1;
-  const half = tQuantile975(df) * se;
-  return { estimate: Math.exp(diff), low: Math.exp(diff - half), high: Math.exp(diff + half), df };
+  return logContrast([{ values: a, sign: 1 }, { values: b, sign: -1 }], floor);
+}
+
+/** (a/b) / (c/d): how much bigger one ratio is than another, e.g. an effect next to its control. */
+export function ratioOfRatiosInterval(a: number[], b: number[], c: number[], d: number[], floor = 0): Interval {
+  return logContrast(
+    [
+      { values: a, sign: 1 },
+      { values: b, sign: -1 },
+      { values: c, sign: -1 },
+      { values: d, sign: 1 },
+    ],
+    floor,
+  );
 }
 
 /** Geometric mean of one sample with a 95% t interval on log values. */
 export function levelInterval(values: number[], floor = 0): Interval {
-  if (values.length < 2) throw new RangeError('an interval needs at least two rounds');
-  const l = logs(values, floor > 0 ? floor : Number.MIN_VALUE);
-  const m = mean(l);
-  const se = Math.sqrt(variance(l) / l.length);
-  const df = l.length - 1;
-  const half = tQuantile975(df) * se;
-  return { estimate: Math.exp(m), low: Math.exp(m - half), high: Math.exp(m + half), df };
+  return logContrast([{ values, sign: 1 }], floor);
 }
 
 /** "at least `threshold`": confirmed when the whole interval clears it, contradicted when the whole interval falls short. */
@@ -112,4 +134,28 @@ export function verdictAtMost(interval: Interval, threshold: number): Verdict {
   if (interval.high <= threshold) return 'confirmed';
   if (interval.low > threshold) return 'contradicted';
   return 'inconclusive';
+}
+
+/** "between `low` and `high`" (a model's band): confirmed inside, contradicted wholly outside. */
+export function verdictWithin(interval: Interval, low: number, high: number): Verdict {
+  if (interval.low >= low && interval.high <= high) return 'confirmed';
+  if (interval.high < low || interval.low > high) return 'contradicted';
+  return 'inconclusive';
+}
+
+/**
+ * For an inconclusive claim: about how many rounds would let the interval clear `bound`
+ * on the side the estimate lies, if the spread stayed as it is (the half-width shrinks
+ * with the square root of the rounds). Undefined when the estimate sits on the bound.
+ */
+export function roundsToSettle(interval: Interval, bound: number): number | undefined {
+  const gap = Math.abs(Math.log(interval.estimate) - Math.log(bound));
+  if (!(gap > 0) || !(interval.se > 0)) return undefined;
+  const rounds = Math.ceil(interval.n * ((1.96 * interval.se) / gap) ** 2 * 1.2);
+  return Math.max(interval.n + 1, rounds);
+}
+
+/** True when every value of every sample is the same: there is no spread to speak of. */
+export function allIdentical(...samples: number[][]): boolean {
+  return samples.every((values) => values.every((value) => value === values[0]));
 }

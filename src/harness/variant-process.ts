@@ -16,6 +16,8 @@ export interface StartOptions {
   file: string;
   env: Record<string, string>;
   readyPath: string;
+  /** The status `readyPath` must answer with (default 200). */
+  readyStatus?: number;
 }
 
 /** A variant running in its own fresh process, with the probe preloaded. */
@@ -64,7 +66,7 @@ export class VariantProcess {
     });
     try {
       const port = await waitForPort(child, options.name, stderr);
-      await firstAnswer(port, options.readyPath, child, options.name, stderr);
+      await firstAnswer(port, options.readyPath, options.readyStatus ?? 200, child, options.name, stderr);
       return new VariantProcess(child, port, release, stderr, output);
     } catch (error) {
       await release();
@@ -160,20 +162,27 @@ function waitForPort(child: ChildProcess, name: string, stderr: string[]): Promi
   });
 }
 
-async function firstAnswer(port: number, path: string, child: ChildProcess, name: string, stderr: string[]): Promise<void> {
+/** A server still warming up may answer 503 for a moment; one that keeps answering the wrong status is not ready. */
+const WRONG_STATUS_GRACE_MS = 3000;
+
+async function firstAnswer(port: number, path: string, status: number, child: ChildProcess, name: string, stderr: string[]): Promise<void> {
   const deadline = Date.now() + READY_TIMEOUT_MS;
+  let wrongSince: number | undefined;
   let lastError = '';
   while (Date.now() < deadline) {
     if (child.exitCode !== null || child.signalCode !== null) throw crashed(name, child, stderr);
     try {
-      await get(port, path);
-      return;
+      const answer = await get(port, path);
+      if (answer.status === status) return;
+      wrongSince ??= Date.now();
+      lastError = `it answered ${answer.status}, expected ${status}`;
+      if (Date.now() - wrongSince > WRONG_STATUS_GRACE_MS) break;
     } catch (error) {
       lastError = (error as Error).message;
-      await new Promise((resolve) => setTimeout(resolve, 20));
     }
+    await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  throw new HarnessError('DEVCAP_NOT_READY', `${name} announced port ${port} but did not answer ${path}: ${lastError}`);
+  throw new HarnessError('DEVCAP_NOT_READY', `${name} announced port ${port} but is not ready: GET ${path}: ${lastError}`);
 }
 
 /** One GET on loopback; resolves with the status once the body has been read. */

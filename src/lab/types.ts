@@ -57,8 +57,10 @@ export interface Workload<V extends string = string> {
   method?: 'GET' | 'POST';
   /** The measured stream. */
   path: string;
-  /** Answered once before a variant counts as ready. */
+  /** Answered once before a variant counts as ready… */
   readyPath: string;
+  /** …with this status (default 200): a server that answers anything else is not ready. */
+  readyStatus?: number;
   /** Status codes that count as served (default: 2xx). */
   expectStatus?: number[];
   /** A light second stream beside the load, reported separately (e.g. `/ping`). */
@@ -78,6 +80,40 @@ export interface RatioClaim<V extends string, M extends string> {
   numerator: V;
   denominator: V;
   atLeast: number;
+  /**
+   * Judge the ratio against the same ratio of two other variants, (a/b) / (c/d) ≥ atLeast:
+   * the effect beside its own control (a 4 MB blocking read vs a 4 KB one).
+   */
+  relativeTo?: { numerator: V; denominator: V };
+}
+
+/**
+ * An exact count ("exactly 1 query reaches the database"): it must hold in every round,
+ * and one round that breaks it contradicts the claim. No interval: a count is not noisy.
+ */
+export interface CountClaim<V extends string, M extends string> {
+  kind: 'count';
+  id: string;
+  statement: string;
+  metric: MetricName | M;
+  variant: V;
+  equals?: number;
+  atMost?: number;
+  atLeast?: number;
+}
+
+/**
+ * "What was measured lies within a band around what the model predicts": per round,
+ * measured / predicted, with the prediction made from that round's own calibration.
+ */
+export interface ModelClaim<V extends string, M extends string> {
+  kind: 'model';
+  id: string;
+  statement: string;
+  metric: MetricName | M;
+  variant: V;
+  /** measured / predicted must lie within [low, high], e.g. [0.7, 1.3]. */
+  within: [number, number];
 }
 
 /** "variant's metric is at least / at most a fixed value". */
@@ -153,7 +189,22 @@ export interface ScenarioClaim<V extends string> {
   steps: ScenarioStep[];
 }
 
-export type Claim<V extends string, M extends string = never> = RatioClaim<V, M> | ThresholdClaim<V, M> | ScenarioClaim<V>;
+export type Claim<V extends string, M extends string = never> =
+  | RatioClaim<V, M>
+  | ThresholdClaim<V, M>
+  | CountClaim<V, M>
+  | ModelClaim<V, M>
+  | ScenarioClaim<V>;
+
+/** The variants a claim judges. */
+export function claimVariants(claim: Claim<string, string>): string[] {
+  switch (claim.kind) {
+    case 'ratio':
+      return [claim.numerator, claim.denominator, ...(claim.relativeTo ? [claim.relativeTo.numerator, claim.relativeTo.denominator] : [])];
+    default:
+      return [claim.variant];
+  }
+}
 
 /** A ratio reported with its interval but no verdict: "how much", not "whether". */
 export interface Measure<V extends string, M extends string = never> {
@@ -170,7 +221,7 @@ export interface ModelContext {
   connections: number;
   threadpoolSize: number;
   params: Record<string, number>;
-  /** What the lab's `calibrate` measured before the load, e.g. `{ workMs: 24.1 }`. */
+  /** What the lab's `calibrate` measured right before this run's load, e.g. `{ workMs: 24.1 }`. */
   calibration: Record<string, number>;
 }
 
@@ -244,8 +295,11 @@ export interface LabDefinition<V extends string, M extends string = never> {
    */
   setup?: (context: SetupContext) => Promise<Record<string, string>> | Record<string, string>;
   /**
-   * Measures the unit of work once, in the devcap process, before any load. `env` holds the
-   * URLs of the services provided for the run (REDIS_URL, DATABASE_URL, `<NAME>_URL`).
+   * Measures the unit of work (a hash's CPU time, a Redis round trip) right before each
+   * run's load, in a worker thread of devcap's (so devcap itself never blocks), while the
+   * variant waits: a model compared with a load minutes later on a shared machine would
+   * compare two different machines. `env` holds the URLs of the services provided for the
+   * run (REDIS_URL, DATABASE_URL, `<NAME>_URL`).
    */
   calibrate?: (params: Record<string, number>, env: Record<string, string>) => Promise<Record<string, number>> | Record<string, number>;
   /**

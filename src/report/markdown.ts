@@ -39,7 +39,8 @@ export function renderMarkdown(result: LabResult): string {
     out.push('', `**Model.** ${result.model.statement}`, '');
     for (const prediction of result.model.predictions) {
       const format = (value: number) => formatMetric(info(prediction.metric), value);
-      out.push(`- \`${prediction.variant}\`: predicted ${format(prediction.predicted)} (${prediction.reasoning}), measured ${format(prediction.measured)}`);
+      const ratio = Number.isFinite(prediction.measuredOverPredicted) ? `, measured/predicted ${prediction.measuredOverPredicted.toFixed(2)}` : '';
+      out.push(`- \`${prediction.variant}\`: predicted ${format(prediction.predicted)} (${prediction.reasoning}), measured ${format(prediction.measured)}${ratio}`);
     }
   }
   for (const warning of result.warnings) out.push('', `> ⚠ ${warning}`);

@@ -45,6 +45,16 @@ export interface RoundRun {
   errors: number;
   timeouts: number;
   generatorBound: boolean;
+  /**
+   * Why this run's numbers do not describe the code under test (answers outside the
+   * expected statuses, errors or timeouts above 1%), or null. Claims that use an invalid
+   * run get the verdict `invalid`.
+   */
+  invalid: string | null;
+  /** What the model predicted for this run, from the calibration taken right before its load, by metric. */
+  predicted?: Record<string, number>;
+  /** What the lab's `calibrate` measured right before this run's load. */
+  calibration?: Record<string, number>;
 }
 
 export interface VariantSummary {
@@ -52,6 +62,8 @@ export interface VariantSummary {
   connections: number;
   metrics: Record<string, Spread>;
   generatorBound: boolean;
+  /** Rounds of this variant that were invalid (see RoundRun.invalid). */
+  invalidRounds: number;
 }
 
 export interface ScenarioStepResult {
@@ -66,7 +78,7 @@ export interface ScenarioStepResult {
 
 export interface ClaimResult {
   id: string;
-  kind: 'ratio' | 'threshold' | 'scenario';
+  kind: 'ratio' | 'threshold' | 'count' | 'model' | 'scenario';
   statement: string;
   /** `skipped`: a variant the claim needs could not run here (see LabResult.skipped). */
   verdict: Verdict | 'skipped';
@@ -76,11 +88,15 @@ export interface ClaimResult {
   estimate: number | null;
   ci95: [number, number] | null;
   threshold: number | null;
-  direction: 'atLeast' | 'atMost' | null;
+  /** Model claims: the band measured/predicted must lie in. */
+  band?: [number, number];
+  direction: 'atLeast' | 'atMost' | 'equals' | 'within' | null;
   variants: string[];
   connections: number | null;
-  /** Per-round values the interval was computed from, by variant. */
+  /** Per-round values the interval was computed from, by variant (model claims: measured/predicted per round). */
   samples: Record<string, number[]>;
+  /** Rounds behind the verdict (per variant; 0 for scenarios, which run once). */
+  rounds: number;
   /** The verdict as a sentence with its numbers. */
   sentence: string;
   /** Scenario claims only: each step with what came back. */
@@ -108,12 +124,16 @@ export interface MeasureResult {
 
 export interface ModelResult {
   statement: string;
+  /** Median of the per-run calibrations (each taken right before its run's load). */
   calibration: Record<string, number>;
   predictions: Array<{
     variant: string;
     metric: string;
+    /** Median over rounds of the prediction made from each run's own calibration. */
     predicted: number;
     measured: number;
+    /** Median over rounds of measured / predicted, each round against its own prediction. */
+    measuredOverPredicted: number;
     reasoning: string;
   }>;
 }
@@ -148,6 +168,6 @@ export interface LabResult {
   /** Variants skipped for a missing prerequisite; their claims have verdict `skipped`, their measures are left out. */
   skipped: SkippedVariant[];
   warnings: string[];
-  /** Worst verdict across the claims that ran: contradicted > inconclusive > confirmed. */
+  /** Worst verdict across the claims that ran: invalid > contradicted > inconclusive > confirmed. */
   outcome: Verdict;
 }

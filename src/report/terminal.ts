@@ -6,7 +6,7 @@ import type { LabResult, VariantSummary } from './result.js';
 
 const BAR_WIDTH = 32;
 
-const VERDICT_MARK: Record<Verdict | 'skipped', string> = { confirmed: '✔', contradicted: '✘', inconclusive: '?', skipped: '–' };
+const VERDICT_MARK: Record<Verdict | 'skipped', string> = { confirmed: '✔', contradicted: '✘', inconclusive: '?', invalid: '!', skipped: '–' };
 
 /** Human report: table, bar chart of the headline metric, verdicts in words, model, takeaway. */
 export function renderTerminal(result: LabResult, options: { color: boolean }): string {
@@ -46,7 +46,8 @@ export function renderTerminal(result: LabResult, options: { color: boolean }): 
     out.push('');
     out.push(c.bold(`Claims (at ${config.claimsAtConnections} connections)`));
     for (const claim of result.claims) {
-      const paint = claim.verdict === 'confirmed' ? c.green : claim.verdict === 'contradicted' ? c.red : claim.verdict === 'skipped' ? c.dim : c.yellow;
+      const paint =
+        claim.verdict === 'confirmed' ? c.green : claim.verdict === 'contradicted' || claim.verdict === 'invalid' ? c.red : claim.verdict === 'skipped' ? c.dim : c.yellow;
       out.push(`  ${paint(`${VERDICT_MARK[claim.verdict]} ${claim.verdict}`)}  ${claim.statement}`);
       if (claim.steps) {
         for (const step of claim.steps) {
@@ -82,12 +83,13 @@ export function renderTerminal(result: LabResult, options: { color: boolean }): 
     const calibration = Object.entries(result.model.calibration)
       .map(([name, value]) => `${name} = ${value.toFixed(1)}`)
       .join(', ');
-    if (calibration) out.push(c.dim(`  measured before the load: ${calibration}`));
+    if (calibration) out.push(c.dim(`  calibrated right before each load (median): ${calibration}`));
     for (const prediction of result.model.predictions) {
+      const ratio = Number.isFinite(prediction.measuredOverPredicted) ? ` (measured/predicted ${prediction.measuredOverPredicted.toFixed(2)})` : '';
       out.push(
         `  ${prediction.variant.padEnd(longestVariant(result))}  predicted ${formatMetric(infoOf(result, prediction.metric), prediction.predicted)}` +
           c.dim(` (${prediction.reasoning})`) +
-          `, measured ${formatMetric(infoOf(result, prediction.metric), prediction.measured)}`,
+          `, measured ${formatMetric(infoOf(result, prediction.metric), prediction.measured)}${ratio}`,
       );
     }
   }
@@ -118,14 +120,13 @@ function table(result: LabResult, c: ChalkInstance): string {
   });
   for (const summary of result.summary) {
     rows.push([
-      summary.variant + (summary.generatorBound ? c.yellow(' *') : ''),
+      summary.variant + (summary.generatorBound ? c.yellow(' *') : '') + (summary.invalidRounds ? c.red(' !') : ''),
       ...(many ? [String(summary.connections)] : []),
       ...columns.map((name) => cell(result, summary, name)),
     ]);
   }
-  const note = result.summary.some((summary) => summary.generatorBound)
-    ? `\n${c.yellow('*')} the load generator was the bottleneck in at least one round`
-    : '';
+  let note = result.summary.some((summary) => summary.generatorBound) ? `\n${c.yellow('*')} the load generator was the bottleneck in at least one round` : '';
+  if (result.summary.some((summary) => summary.invalidRounds)) note += `\n${c.red('!')} invalid: answers outside the expected statuses, or too many errors (see the warnings)`;
   return rows.toString() + note;
 }
 
