@@ -32,27 +32,37 @@ export default defineLab({
     quick: { durationSec: 2, warmupRequests: 10, rounds: 3, connections: [10] },
   },
   report: {
-    headline: 'sideLatencyP99Ms',
-    columns: ['requestsPerSec', 'latencyP99Ms', 'sideLatencyP99Ms', 'eventLoopDelayP99Ms', 'eventLoopUtilization', 'serverCpuCores'],
+    headline: 'sideLatencyP50Ms',
+    columns: ['requestsPerSec', 'sideLatencyP50Ms', 'sideLatencyP99Ms', 'eventLoopDelayP99Ms', 'eventLoopUtilization', 'serverCpuCores'],
+  },
+  controls: {
+    'worker-pool-as-sync': {
+      file: 'controls/worker-pool-as-sync.js',
+      replaces: 'pbkdf2-sync',
+      summary: 'the worker-pool server in the place of pbkdf2-sync: nothing blocks the event loop',
+      rejects: ['ping-p50-sync-vs-async', 'ping-p50-sync-vs-workers', 'loop-delay-sync-vs-async', 'loop-delay-sync-vs-workers', 'sync-throughput-is-one-core'],
+    },
   },
   claims: [
+    // The median /ping, not its p99: a p99 of a healthy server on a shared 2-core VM measures
+    // the VM's scheduler, and a claim must be able to fail on a healthy server too.
     {
       kind: 'ratio',
-      id: 'ping-p99-sync-vs-async',
+      id: 'ping-p50-sync-vs-async',
       statement: 'A /ping that does no work waits behind the synchronous hash, but not behind the thread-pool one.',
-      metric: 'sideLatencyP99Ms',
+      metric: 'sideLatencyP50Ms',
       numerator: 'pbkdf2-sync',
       denominator: 'pbkdf2-async',
-      atLeast: 2,
+      atLeast: 10,
     },
     {
       kind: 'ratio',
-      id: 'ping-p99-sync-vs-workers',
+      id: 'ping-p50-sync-vs-workers',
       statement: 'A /ping waits behind the synchronous hash, but not behind the worker-thread one.',
-      metric: 'sideLatencyP99Ms',
+      metric: 'sideLatencyP50Ms',
       numerator: 'pbkdf2-sync',
       denominator: 'worker-pool',
-      atLeast: 2,
+      atLeast: 10,
     },
     {
       kind: 'ratio',
@@ -72,6 +82,14 @@ export default defineLab({
       denominator: 'worker-pool',
       atLeast: 3,
     },
+    {
+      kind: 'model',
+      id: 'sync-throughput-is-one-core',
+      statement: 'The synchronous server serves about 1000 / workMs requests a second: one hash at a time, on one thread.',
+      metric: 'requestsPerSec',
+      variant: 'pbkdf2-sync',
+      within: [0.7, 1.3],
+    },
   ],
   measures: [
     {
@@ -80,6 +98,13 @@ export default defineLab({
       metric: 'requestsPerSec',
       numerator: 'pbkdf2-async',
       denominator: 'pbkdf2-sync',
+    },
+    {
+      id: 'ping-p99-sync-vs-async',
+      statement: 'The slowest /ping answers (p99), synchronous hash against the thread pool.',
+      metric: 'sideLatencyP99Ms',
+      numerator: 'pbkdf2-sync',
+      denominator: 'pbkdf2-async',
     },
     {
       id: 'throughput-workers-vs-sync',
@@ -92,13 +117,15 @@ export default defineLab({
   calibrate({ iterations }) {
     const times: number[] = [];
     pbkdf2Sync(PASSWORD, 'salt', iterations!, 64, 'sha512');
-    for (let i = 0; i < 7; i++) {
+    for (let i = 0; i < 5; i++) {
       const start = performance.now();
       pbkdf2Sync(PASSWORD, 'salt', iterations!, 64, 'sha512');
       times.push(performance.now() - start);
     }
-    // The cheapest run is the best estimate of the work itself: noise only ever adds time.
-    return { workMs: Math.min(...times) };
+    // The median, not the quickest: the load will meet the same contention for the cores
+    // as the typical hash now, not the luckiest one.
+    times.sort((a, b) => a - b);
+    return { workMs: times[times.length >> 1]! };
   },
   model: {
     statement:

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { DevcapError, ExitCode } from '../errors.js';
 import { loadAllLabs, type LoadedLab } from '../lab/registry.js';
-import { collectSetting, collectSubstitute, positiveInteger } from './parse.js';
+import { claimList, collectSetting, collectSubstitute, positiveInteger } from './parse.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -13,6 +13,7 @@ export interface LabCommandOptions {
   rounds?: number;
   set?: Record<string, number>;
   variant?: Record<string, string>;
+  claims?: string[];
   json?: boolean;
   markdown?: boolean;
   strict?: boolean;
@@ -32,6 +33,7 @@ export const labOptions: Option[] = [
   new Option('--variant <name=file>', 'run your own JavaScript file in place of a variant (repeatable), e.g. --variant pbkdf2-sync=./mine.js').argParser(
     collectSubstitute,
   ),
+  new Option('--claims <ids>', 'judge only these claims (comma-separated ids; devcap list shows them) and run only what they need').argParser(claimList),
   new Option('--json', 'print the result as JSON on stdout, nothing else').conflicts('markdown'),
   new Option('--markdown', 'print the result as Markdown (for course notes and CI summaries)'),
   new Option('--strict', 'exit 1 when a claim is inconclusive, not only when contradicted'),

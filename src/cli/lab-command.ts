@@ -69,6 +69,11 @@ export function resolveSubstitutes(selected: LoadedLab[], wanted: Record<string,
 export async function runLabCommand(labs: LoadedLab[], target: string, options: LabCommandOptions, version: string): Promise<number> {
   const selected = selectLabs(labs, target);
   const substitutes = resolveSubstitutes(selected, options.variant ?? {});
+  if (options.claims) {
+    const known = selected.flatMap(({ lab }) => lab.claims.map((claim) => claim.id));
+    const unknown = options.claims.filter((id) => !known.includes(id));
+    if (unknown.length) throw new UsageError('DEVCAP_UNKNOWN_CLAIM', `no claim "${unknown[0]}" here; claims: ${known.join(', ')}`);
+  }
   const settings = options.set ?? {};
   const plans = selected.map((loaded) => ({ loaded, params: resolveParams(loaded, settings, selected) }));
   const color = options.color !== false && !options.json && process.stdout.isTTY && !process.env.NO_COLOR;
@@ -88,7 +93,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
     for (const { loaded, params } of plans) {
       const result = await runLab(
         loaded,
-        { quick: Boolean(options.quick), durationSec: options.duration, connections: options.connections, rounds: options.rounds, params, version, substitutes },
+        { quick: Boolean(options.quick), durationSec: options.duration, connections: options.connections, rounds: options.rounds, params, version, substitutes, claims: options.claims },
         progress,
       );
       results.push(result);

@@ -10,6 +10,7 @@ export function listLabs(labs: LoadedLab[], json: boolean): string {
     title: lab.title,
     claim: lab.claim,
     variants: Object.keys(lab.variants),
+    claims: lab.claims.map((claim) => ({ id: claim.id, kind: claim.kind, statement: claim.statement })),
     requires: requirementsOf(lab),
     /** Whether each requirement is available on this machine (Redis: REDIS_URL or redis-server on PATH). */
     available: Object.fromEntries(requirementsOf(lab).map((name) => [name, found[name].found])),
@@ -26,6 +27,7 @@ export function listLabs(labs: LoadedLab[], json: boolean): string {
       return (
         `${String(row.day).padStart(2)}  ${row.slug.padEnd(slugWidth)}  ${row.title}\n` +
         `    variants: ${row.variants.join(', ')}\n` +
+        `    claims: ${row.claims.map((claim) => claim.id).join(', ')}\n` +
         `    needs: ${needs}${params ? `\n    parameters: ${params}` : ''}`
       );
     })

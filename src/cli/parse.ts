@@ -27,3 +27,10 @@ export function collectSubstitute(raw: string, previous: Record<string, string> 
   if (!match) throw new UsageError('DEVCAP_BAD_OPTION', `--variant takes name=file, e.g. --variant pbkdf2-sync=./my-server.js (got "${raw}")`);
   return { ...previous, [match[1]!]: match[2]! };
 }
+
+/** `--claims a,b`: claim ids, comma-separated. */
+export function claimList(raw: string): string[] {
+  const ids = raw.split(',').map((id) => id.trim());
+  if (ids.some((id) => !/^[a-z0-9][a-z0-9-]*$/.test(id))) throw new UsageError('DEVCAP_BAD_OPTION', `--claims takes claim ids separated by commas, e.g. --claims ping-p50-sync-vs-async (got "${raw}")`);
+  return ids;
+}

@@ -190,6 +190,20 @@ export function evaluateClaim(claim: JudgedClaim, context: EvaluationContext): C
         return measured !== undefined && predicted !== undefined && predicted > 0 ? measured / predicted : Number.NaN;
       })
       .filter(Number.isFinite);
+    if (ratios.length < 2) {
+      return {
+        ...base(claim, variants, connections),
+        verdict: 'inconclusive',
+        estimate: null,
+        ci95: null,
+        threshold: null,
+        band: claim.within,
+        direction: 'within',
+        samples: { [claim.variant]: ratios },
+        rounds: ratios.length,
+        sentence: `the model made no usable prediction for ${claim.variant} in at least two rounds (a prediction of 0 cannot be compared): inconclusive`,
+      };
+    }
     const interval = levelInterval(ratios);
     const [low, high] = claim.within;
     const verdict = verdictWithin(interval, low, high);

@@ -35,6 +35,8 @@ export interface RunOptions {
   version: string;
   /** `--variant name=file`: absolute paths of programs run in place of the lab's own variants. */
   substitutes?: Record<string, string>;
+  /** `--claims a,b`: evaluate only these claims, and run only what they need. */
+  claims?: string[];
 }
 
 export interface Progress {
@@ -73,6 +75,28 @@ export function resolveConfig(loaded: LoadedLab, options: RunOptions): RunConfig
   };
 }
 
+/**
+ * The lab cut down to some of its claims: only the variants they judge are loaded, and
+ * only the measures and predictions about those variants are kept.
+ */
+export function narrowed(loaded: LoadedLab, ids: string[]): LoadedLab {
+  const { lab } = loaded;
+  const claims = lab.claims.filter((claim) => ids.includes(claim.id));
+  const needed = new Set(claims.filter((claim) => claim.kind !== 'scenario').flatMap((claim) => claimVariants(claim)));
+  const loadedVariants = (lab.workload.variants ?? Object.keys(lab.variants)).filter((name) => needed.has(name));
+  const model = lab.model && { ...lab.model, predict: (context: Parameters<NonNullable<AnyLab['model']>['predict']>[0]) => lab.model!.predict(context).filter((prediction) => needed.has(prediction.variant)) };
+  return {
+    ...loaded,
+    lab: {
+      ...lab,
+      claims,
+      measures: (lab.measures ?? []).filter((measure) => needed.has(measure.numerator) && needed.has(measure.denominator)),
+      workload: { ...lab.workload, variants: loadedVariants },
+      model,
+    },
+  };
+}
+
 /** What a lab run has to work with once its services are up. */
 interface Provided {
   env: Record<string, string>;
@@ -85,7 +109,8 @@ interface Provided {
  * the claims, assemble the result. Everything started is released in `finally`, and by
  * the cleanup registry if we are interrupted.
  */
-export async function runLab(loaded: LoadedLab, options: RunOptions, progress: Progress = silent): Promise<LabResult> {
+export async function runLab(original: LoadedLab, options: RunOptions, progress: Progress = silent): Promise<LabResult> {
+  const loaded = options.claims ? narrowed(original, options.claims) : original;
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const environment = fingerprint();
@@ -216,7 +241,7 @@ async function runOnce(
     }
     const reading = await server.probe('read');
     const extra = lab.drive
-      ? await lab.drive({ variant, port: server.port, connections, durationSec: config.durationSec, params: config.params, env })
+      ? await lab.drive({ variant, file: config.substitutes[variant] ?? loaded.variantPath(variant), port: server.port, connections, durationSec: config.durationSec, params: config.params, env })
       : {};
     const metrics: Record<string, number> = {
       requestsPerSec: result.primary.requestsPerSec,

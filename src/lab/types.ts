@@ -246,6 +246,8 @@ export interface SetupContext {
 
 export interface DriveContext {
   variant: string;
+  /** The program that ran for this variant: the lab's own, or the one `--variant` substituted. */
+  file: string;
   port: number;
   connections: number;
   durationSec: number;

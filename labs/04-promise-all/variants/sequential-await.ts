@@ -7,9 +7,11 @@ import { badGateway, getNotifications, getPosts, getUser } from './remote.js';
 const app = express();
 
 app.get('/dashboard/:id', async (req, res) => {
-  const user = await getUser(req.params.id);
-  const posts = await getPosts(user.id);
-  const notifications = await getNotifications(user.id);
+  const { id } = req.params;
+  // None of these needs another's answer, yet each waits for the one before it.
+  const user = await getUser(id);
+  const posts = await getPosts(id);
+  const notifications = await getNotifications(id);
   res.json({ user, posts, notifications });
 });
 
