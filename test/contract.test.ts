@@ -15,6 +15,29 @@ const sourceFolders = readdirSync(SOURCE_LABS_DIR, { withFileTypes: true })
 const labs = await loadAllLabs(COMPILED_LABS_DIR);
 const README_SECTIONS = ['## The claim', '## What the lab measures', '## What to expect', '## Try this'];
 
+/** Packages (CommonJS or ES modules) a snippet of ESM loads, as paths or URLs under node_modules. */
+function packagesLoadedBy(code: string): string[] {
+  const cjs = fileURLToPath(new URL('./trace-modules.cjs', import.meta.url));
+  const esm = pathToFileURL(fileURLToPath(new URL('./trace-esm.mjs', import.meta.url))).href;
+  const child = spawnSync(process.execPath, ['--require', cjs, '--import', esm, '--input-type=module', '-e', code], { encoding: 'utf8' });
+  expect(child.status, child.stderr).toBe(0);
+  const lines = child.stderr.split('\n');
+  const cjsLine = lines.find((text) => text.startsWith('LOADED_MODULES '))!;
+  const loaded = [
+    ...(JSON.parse(cjsLine.slice('LOADED_MODULES '.length)) as string[]),
+    ...lines.filter((text) => text.startsWith('RESOLVED_MODULE ')).map((text) => text.slice('RESOLVED_MODULE '.length)),
+  ];
+  return loaded.filter((path) => path.includes('/node_modules/'));
+}
+
+describe('the import tracer', () => {
+  it('sees a package imported as an ES module (chalk) and one loaded through require (commander)', () => {
+    const loaded = packagesLoadedBy(`await import('chalk'); (await import('node:module')).createRequire(import.meta.url)('commander');`);
+    expect(loaded.some((path) => path.includes('/node_modules/chalk/'))).toBe(true);
+    expect(loaded.some((path) => path.includes('/node_modules/commander/'))).toBe(true);
+  });
+});
+
 describe('the lab registry', () => {
   it('finds a compiled lab for every folder under labs/, and nothing else', () => {
     expect(sourceFolders.length).toBeGreaterThanOrEqual(2);
@@ -58,14 +81,19 @@ describe.each(labs.map((loaded) => [loaded.folder, loaded] as const))('lab %s', 
     const loadedVariants = lab.workload.variants ?? variantNames;
     for (const claim of lab.claims) {
       if (claim.kind === 'ratio') {
-        expect(loadedVariants).toContain(claim.numerator);
-        expect(loadedVariants).toContain(claim.denominator);
+        for (const name of [claim.numerator, claim.denominator, ...(claim.relativeTo ? [claim.relativeTo.numerator, claim.relativeTo.denominator] : [])]) {
+          expect(loadedVariants).toContain(name);
+        }
         expect(metricNames.has(claim.metric), claim.metric).toBe(true);
         expect(claim.atLeast).toBeGreaterThan(0);
-      } else if (claim.kind === 'threshold') {
+      } else if (claim.kind === 'threshold' || claim.kind === 'count') {
         expect(loadedVariants).toContain(claim.variant);
         expect(metricNames.has(claim.metric), claim.metric).toBe(true);
-        expect((claim.atLeast ?? claim.atMost) !== undefined).toBe(true);
+        expect(((claim.kind === 'count' ? claim.equals : undefined) ?? claim.atLeast ?? claim.atMost) !== undefined).toBe(true);
+      } else if (claim.kind === 'model') {
+        expect(loadedVariants).toContain(claim.variant);
+        expect(lab.model, 'a model claim needs a model').toBeDefined();
+        expect(claim.within[0]).toBeLessThan(claim.within[1]);
       } else {
         expect(variantNames).toContain(claim.variant);
         expect(claim.steps.length).toBeGreaterThan(0);
@@ -82,21 +110,27 @@ describe.each(labs.map((loaded) => [loaded.folder, loaded] as const))('lab %s', 
   it('sizes its runs so intervals exist and autocannon can honour them', () => {
     for (const sizing of [lab.workload.sizing, lab.workload.quick]) {
       expect(Number.isInteger(sizing.durationSec) && sizing.durationSec >= 1).toBe(true);
-      expect(sizing.rounds).toBeGreaterThanOrEqual(2);
+      expect(sizing.rounds).toBeGreaterThanOrEqual(3);
       expect(sizing.connections.length).toBeGreaterThanOrEqual(1);
     }
   });
 
   it('loads no package when imported, so `devcap --help` stays instant', () => {
-    const trace = fileURLToPath(new URL('./trace-modules.cjs', import.meta.url));
-    const url = pathToFileURL(join(compiledDir, 'lab.js')).href;
-    const child = spawnSync(process.execPath, ['--require', trace, '--input-type=module', '-e', `await import(${JSON.stringify(url)})`], {
-      encoding: 'utf8',
-    });
-    expect(child.status).toBe(0);
-    const line = child.stderr.split('\n').find((text) => text.startsWith('LOADED_MODULES '))!;
-    const packages = (JSON.parse(line.slice('LOADED_MODULES '.length)) as string[]).filter((path) => path.includes('/node_modules/'));
-    expect(packages).toEqual([]);
+    expect(packagesLoadedBy(`await import(${JSON.stringify(pathToFileURL(join(compiledDir, 'lab.js')).href)})`)).toEqual([]);
+  });
+
+  it('has a negative control for every claim, each naming a real variant and real claims', () => {
+    const controls = Object.entries(lab.controls ?? {});
+    const claimIds = lab.claims.map((claim) => claim.id);
+    const rejected = new Set(controls.flatMap(([, control]) => control.rejects));
+    expect(claimIds.filter((id) => !rejected.has(id)), 'claims without a control').toEqual([]);
+    for (const [name, control] of controls) {
+      expect(variantNames, `${name} replaces`).toContain(control.replaces);
+      for (const id of control.rejects) expect(claimIds, `${name} rejects`).toContain(id);
+      expect(existsSync(join(compiledDir, control.file)), `${control.file} compiled`).toBe(true);
+      const text = readFileSync(join(source, control.file.replace(/\.js$/, '.ts')), 'utf8');
+      expect(text.trimStart().startsWith('// Negative control:'), `${name} says what it breaks`).toBe(true);
+    }
   });
 
   it('has a README with the lesson sections', () => {

@@ -34,11 +34,9 @@ describe.each(labs.map(({ lab }) => [lab.day, lab.slug, lab] as const))('devcap 
     // fresh process per variant per round
     const pids = result.runs.map((run) => run.pid);
     expect(new Set(pids).size).toBe(pids.length);
-    for (const claim of result.claims) {
-      if (claim.kind === 'scenario') continue;
-      expect(claim.ci95![0]).toBeLessThanOrEqual(claim.estimate!);
-      expect(claim.ci95![1]).toBeGreaterThanOrEqual(claim.estimate!);
-    }
+    // Every judged claim stands on every round of the run, and no run was invalid.
+    for (const claim of result.claims) if (claim.kind !== 'scenario') expect(claim.rounds, claim.id).toBe(result.config.rounds);
+    expect(result.runs.filter((run) => run.invalid).map((run) => `${run.variant}: ${run.invalid}`)).toEqual([]);
   });
 });
 
@@ -48,7 +46,8 @@ describe('lab-specific results', () => {
     const result = JSON.parse(stdout) as LabResult;
     const express = result.summary.find((row) => row.variant === 'express')!;
     expect(express.metrics.requestsPerSec!.median).toBeGreaterThan(1000);
-    expect(result.measures.find((measure) => measure.id === 'express-cost')!.estimate).toBeGreaterThan(0);
+    // node:http does less per request than Express: the measure must say it is faster.
+    expect(result.measures.find((measure) => measure.id === 'express-cost')!.estimate).toBeGreaterThan(1);
   });
 
   it('lab 2: the model prints a prediction for each variant next to the measurement', async () => {
@@ -56,10 +55,9 @@ describe('lab-specific results', () => {
     const result = JSON.parse(stdout) as LabResult;
     expect(result.model!.calibration.workMs).toBeGreaterThan(1);
     expect(result.model!.predictions.map((prediction) => prediction.variant)).toEqual(['pbkdf2-sync', 'pbkdf2-async', 'worker-pool']);
-    const sync = result.model!.predictions[0]!;
-    // the synchronous variant cannot beat one core: measured stays near 1000 / workMs
-    expect(sync.measured).toBeLessThan(sync.predicted * 1.5);
-    const ping = result.summary.map((row) => row.metrics.sideLatencyP99Ms!.median);
-    expect(ping[0]).toBeGreaterThan(ping[1]!);
+    // calibrated per run, right before its load: every run carries its own prediction
+    for (const run of result.runs) expect(run.predicted?.requestsPerSec, run.variant).toBeGreaterThan(0);
+    // the side stream is open-loop at 100/s: a 2 s run schedules about 200 pings, whatever the server does
+    for (const run of result.runs) expect(run.metrics.sidePings).toBeGreaterThanOrEqual(150);
   });
 });

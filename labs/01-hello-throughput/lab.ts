@@ -20,6 +20,14 @@ export default defineLab({
     headline: 'requestsPerSec',
     columns: ['requestsPerSec', 'latencyP50Ms', 'latencyP99Ms', 'serverCpuCores', 'generatorCpuCores', 'rssPeakBytes'],
   },
+  controls: {
+    'express-with-3ms-of-work': {
+      file: 'controls/express-with-3ms-of-work.js',
+      replaces: 'express',
+      summary: 'Express computing for 3 ms per request: at most ~333 req/s on one thread',
+      rejects: ['express-over-1000'],
+    },
+  },
   claims: [
     {
       kind: 'threshold',

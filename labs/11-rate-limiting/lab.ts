@@ -60,10 +60,30 @@ export default defineLab({
     path: '/api/products',
     readyPath: '/ping',
     sizing: { durationSec: 3, warmupRequests: 300, rounds: 3, connections: [10] },
-    quick: { durationSec: 1, warmupRequests: 200, rounds: 2, connections: [10] },
+    quick: { durationSec: 1, warmupRequests: 200, rounds: 3, connections: [10] },
   },
   report: {
     columns: ['requestsPerSec', 'latencyP50Ms', 'latencyP99Ms', 'serverCpuCores', 'eventLoopUtilization', 'rssPeakBytes'],
+  },
+  controls: {
+    'memory-instances-as-redis': {
+      file: 'controls/memory-instances-as-redis.js',
+      replaces: 'two-instances-redis',
+      summary: 'two in-memory instances in the place of the Redis-backed pair',
+      rejects: ['shared-store-holds-the-limit'],
+    },
+    'redis-instances-as-memory': {
+      file: 'controls/redis-instances-as-memory.js',
+      replaces: 'two-instances-memory',
+      summary: 'two Redis-backed instances in the place of the in-memory pair',
+      rejects: ['memory-store-doubles-the-limit'],
+    },
+    'no-limiter-as-memory-store': {
+      file: 'controls/no-limiter-as-memory-store.js',
+      replaces: 'memory-store',
+      summary: 'no limiter in the place of the in-memory one',
+      rejects: ['login-brute-force'],
+    },
   },
   claims: [
     {

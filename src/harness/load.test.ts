@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { countServed } from './load.js';
+import { invalidity } from './run-lab.js';
 
 describe('countServed', () => {
   it('counts 2xx by default', () => {
@@ -7,5 +8,35 @@ describe('countServed', () => {
   });
   it('counts only the expected statuses when a lab names them (e.g. 429s under a limiter)', () => {
     expect(countServed({ 200: 5, 429: 3, 500: 2 }, [200, 429])).toBe(8);
+  });
+});
+
+describe('invalidity', () => {
+  const stream = (statusCounts: Record<string, number>, errors = 0, timeouts = 0) => ({
+    requests: 0,
+    served: 0,
+    requestsPerSec: 0,
+    latencyP50Ms: 1,
+    latencyP99Ms: 1,
+    latencyMaxMs: 1,
+    statusCounts,
+    errors,
+    timeouts,
+  });
+  const load = (primary: ReturnType<typeof stream>, side?: ReturnType<typeof stream>) => ({ primary, side, durationSec: 1, generatorCpuCores: 0.2 });
+
+  it('accepts a run whose answers are all expected, with errors under 1%', () => {
+    expect(invalidity(load(stream({ 200: 1000 }, 5), stream({ 200: 200 })), '/work', undefined, '/ping')).toBeNull();
+    expect(invalidity(load(stream({ 200: 10, 429: 90 })), '/api', [200, 429], undefined)).toBeNull();
+  });
+
+  it('names the stream, path and status counts of a run with wrong answers', () => {
+    expect(invalidity(load(stream({ 500: 37 }), stream({ 200: 200 })), '/work', undefined, '/ping')).toBe('/work answered 37 × 500 (expected 2xx)');
+    expect(invalidity(load(stream({ 200: 50 }), stream({ 200: 190, 503: 10 })), '/work', undefined, '/ping')).toBe('/ping answered 190 × 200, 10 × 503 (expected 2xx)');
+  });
+
+  it('refuses a run with no answer, or errors and timeouts above 1%', () => {
+    expect(invalidity(load(stream({}, 12)), '/work', undefined, undefined)).toBe('/work got no answer (12 errors or timeouts)');
+    expect(invalidity(load(stream({ 200: 90 }, 5, 5)), '/work', undefined, undefined)).toBe('/work had 10 errors or timeouts in 100 requests');
   });
 });

@@ -241,7 +241,7 @@ async function runOnce(
     }
     const reading = await server.probe('read');
     const extra = lab.drive
-      ? await lab.drive({ variant, file: config.substitutes[variant] ?? loaded.variantPath(variant), port: server.port, connections, durationSec: config.durationSec, params: config.params, env })
+      ? await lab.drive({ variant, file: config.substitutes[variant] ?? loaded.variantPath(variant), round, order, port: server.port, connections, durationSec: config.durationSec, params: config.params, env })
       : {};
     const metrics: Record<string, number> = {
       requestsPerSec: result.primary.requestsPerSec,

@@ -1,5 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { levelInterval, median, ratioInterval, spread, tQuantile975, verdictAtLeast, verdictAtMost } from './stats.js';
+import {
+  allIdentical,
+  levelInterval,
+  median,
+  ratioInterval,
+  ratioOfRatiosInterval,
+  roundsToSettle,
+  spread,
+  tQuantile975,
+  verdictAtLeast,
+  verdictAtMost,
+  verdictWithin,
+  type Interval,
+} from './stats.js';
+
+const iv = (estimate: number, low: number, high: number): Interval => ({ estimate, low, high, df: 4, se: 0.2, n: 3 });
 
 describe('median and spread', () => {
   it('takes the middle value, or the mean of the two middle ones', () => {
@@ -25,9 +40,9 @@ describe('ratioInterval', () => {
   it('estimates the ratio of geometric means with a Welch interval around it', () => {
     const interval = ratioInterval([200, 220, 240], [10, 11, 12]);
     expect(interval.estimate).toBeCloseTo(20, 5);
-    expect(interval.low).toBeLessThan(20);
-    expect(interval.high).toBeGreaterThan(20);
-    expect(interval.low).toBeGreaterThan(15);
+    // Both samples have the same log spread s ≈ 0.0912; se = s·√(2/3) ≈ 0.0745, Welch df = 4, t = 2.776.
+    expect(Math.log(interval.high / interval.estimate)).toBeCloseTo(2.776 * 0.0745, 2);
+    expect(interval.df).toBeCloseTo(4, 5);
   });
 
   it('widens when the rounds disagree', () => {
@@ -47,23 +62,56 @@ describe('ratioInterval', () => {
   });
 });
 
+describe('ratioOfRatiosInterval', () => {
+  it('divides one ratio by another: an effect judged beside its control', () => {
+    const interval = ratioOfRatiosInterval([40, 44, 36], [4, 4.4, 3.6], [8, 8.8, 7.2], [4, 4.4, 3.6]);
+    // (40/4) / (8/4) = 5, and the samples move together, but the interval still counts four samples' spread.
+    expect(interval.estimate).toBeCloseTo(5, 5);
+    expect(interval.low).toBeGreaterThan(3);
+    expect(interval.high).toBeLessThan(8);
+    expect(interval.high / interval.low).toBeGreaterThan(ratioInterval([40, 44, 36], [4, 4.4, 3.6]).high / ratioInterval([40, 44, 36], [4, 4.4, 3.6]).low);
+  });
+});
+
+describe('identical rounds and rounds to settle', () => {
+  it('knows when every round gave the same value', () => {
+    expect(allIdentical([1, 1, 1], [2, 2])).toBe(true);
+    expect(allIdentical([1, 1, 2])).toBe(false);
+  });
+
+  it('estimates more rounds for a narrower margin, and none when the estimate sits on the bound', () => {
+    const near = roundsToSettle({ estimate: 2.2, low: 1.5, high: 3.2, df: 4, se: 0.15, n: 3 }, 2)!;
+    const far = roundsToSettle({ estimate: 4, low: 1.5, high: 10, df: 4, se: 0.15, n: 3 }, 2)!;
+    expect(near).toBeGreaterThan(far);
+    expect(far).toBeGreaterThanOrEqual(4);
+    expect(roundsToSettle({ estimate: 2, low: 1, high: 4, df: 4, se: 0.3, n: 3 }, 2)).toBeUndefined();
+  });
+});
+
 describe('verdicts', () => {
+  it('judges a band: inside, wholly outside, or straddling it', () => {
+    expect(verdictWithin(iv(1, 0.9, 1.1), 0.7, 1.3)).toBe('confirmed');
+    expect(verdictWithin(iv(3, 2.8, 3.2), 0.7, 1.3)).toBe('contradicted');
+    expect(verdictWithin(iv(0.4, 0.3, 0.5), 0.7, 1.3)).toBe('contradicted');
+    expect(verdictWithin(iv(1.2, 1, 1.5), 0.7, 1.3)).toBe('inconclusive');
+  });
+
   it('confirms only when the whole interval clears the threshold', () => {
-    expect(verdictAtLeast({ estimate: 20, low: 12, high: 30, df: 4 }, 5)).toBe('confirmed');
+    expect(verdictAtLeast(iv(20, 12, 30), 5)).toBe('confirmed');
   });
 
   it('contradicts when the whole interval falls short', () => {
-    expect(verdictAtLeast({ estimate: 1.1, low: 0.9, high: 1.3, df: 4 }, 5)).toBe('contradicted');
+    expect(verdictAtLeast(iv(1.1, 0.9, 1.3), 5)).toBe('contradicted');
   });
 
   it('is inconclusive when the interval straddles the threshold', () => {
-    expect(verdictAtLeast({ estimate: 5, low: 2, high: 12, df: 2 }, 5)).toBe('inconclusive');
+    expect(verdictAtLeast(iv(5, 2, 12), 5)).toBe('inconclusive');
   });
 
   it('mirrors for "at most" claims', () => {
-    expect(verdictAtMost({ estimate: 50, low: 40, high: 60, df: 4 }, 100)).toBe('confirmed');
-    expect(verdictAtMost({ estimate: 500, low: 400, high: 600, df: 4 }, 100)).toBe('contradicted');
-    expect(verdictAtMost({ estimate: 100, low: 60, high: 160, df: 4 }, 100)).toBe('inconclusive');
+    expect(verdictAtMost(iv(50, 40, 60), 100)).toBe('confirmed');
+    expect(verdictAtMost(iv(500, 400, 600), 100)).toBe('contradicted');
+    expect(verdictAtMost(iv(100, 60, 160), 100)).toBe('inconclusive');
   });
 
   it('gives a noisy but real effect an honest inconclusive, and a clear one a confirmation', () => {

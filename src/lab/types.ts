@@ -248,6 +248,9 @@ export interface DriveContext {
   variant: string;
   /** The program that ran for this variant: the lab's own, or the one `--variant` substituted. */
   file: string;
+  /** Which round this is (from 0), and the run's place in it: together they name the run. */
+  round: number;
+  order: number;
   port: number;
   connections: number;
   durationSec: number;

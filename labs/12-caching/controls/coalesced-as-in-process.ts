@@ -1,0 +1,2 @@
+// Negative control: the coalescing cache in the place of the in-process one: no stampede.
+import '../variants/redis-cache-coalesced.js';

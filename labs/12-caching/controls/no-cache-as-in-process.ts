@@ -1,0 +1,2 @@
+// Negative control: no cache in the place of the in-process one.
+import '../variants/no-cache.js';

@@ -1,0 +1,2 @@
+// Negative control: no cache in the place of the Redis cache.
+import '../variants/no-cache.js';
