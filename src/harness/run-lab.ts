@@ -407,6 +407,8 @@ function assemble(
 function modelResult(lab: AnyLab, config: RunConfig, runs: RoundRun[], at: number, isSkipped: (variant: string) => boolean): ModelResult | null {
   if (!lab.model) return null;
   const mine = runs.filter((run) => run.connections === at);
+  // Nothing was loaded (a run of scenarios only): there is nothing to predict.
+  if (!mine.length) return null;
   const calibrations = mine.map((run) => run.calibration ?? {});
   const keys = [...new Set(calibrations.flatMap((calibration) => Object.keys(calibration)))];
   const calibration = Object.fromEntries(keys.map((key) => [key, median(calibrations.flatMap((entry) => (entry[key] !== undefined ? [entry[key]!] : [])))]));
