@@ -3,7 +3,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { COMPILED_LABS_DIR, loadAllLabs, SOURCE_LABS_DIR } from '../dist/src/lab/registry.js';
+import { COMPILED_LABS_DIR, describeLab, loadAllLabs, readManifest, SOURCE_LABS_DIR } from '../dist/src/lab/registry.js';
 import { metrics } from '../dist/src/lab/metrics.js';
 
 // The contract every lab folder keeps (docs/writing-a-lab.md). Reads the compiled labs
@@ -42,6 +42,11 @@ describe('the lab registry', () => {
   it('finds a compiled lab for every folder under labs/, and nothing else', () => {
     expect(sourceFolders.length).toBeGreaterThanOrEqual(2);
     expect(labs.map((lab) => lab.folder)).toEqual(sourceFolders);
+  });
+
+  it('has a build manifest that says of every lab exactly what importing it says', async () => {
+    expect(existsSync(join(COMPILED_LABS_DIR, 'manifest.json')), 'npm run build writes dist/labs/manifest.json').toBe(true);
+    expect(await readManifest(COMPILED_LABS_DIR)).toEqual(labs.map(describeLab));
   });
 
   it('has unique days and slugs, each matching its folder name', () => {

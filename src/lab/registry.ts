@@ -1,8 +1,8 @@
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UsageError } from '../errors.js';
-import type { AnyLab } from './types.js';
+import type { AnyLab, Requirement } from './types.js';
 
 /** Compiled labs live in dist/labs/NN-topic/; their READMEs stay in labs/NN-topic/. */
 export const COMPILED_LABS_DIR = fileURLToPath(new URL('../../labs/', import.meta.url));
@@ -56,4 +56,46 @@ export function selectLabs(all: LoadedLab[], target: string): LoadedLab[] {
     throw new UsageError('DEVCAP_UNKNOWN_LAB', `no lab "${target}"; labs: ${known}, or "all"`);
   }
   return [found];
+}
+
+/**
+ * What the CLI shows of a lab without importing it: written at build time into
+ * dist/labs/manifest.json (scripts/manifest.mjs), so `devcap --help` and `devcap list`
+ * stay as quick as Node itself.
+ */
+export interface LabManifestEntry {
+  folder: string;
+  day: number;
+  slug: string;
+  title: string;
+  claim: string;
+  variants: Array<{ name: string; summary: string; requires: Requirement[] }>;
+  claims: Array<{ id: string; kind: string; statement: string }>;
+  params: Record<string, { default: number; min?: number; max?: number; summary: string }>;
+  requires: Requirement[];
+}
+
+export function describeLab({ lab, folder }: LoadedLab): LabManifestEntry {
+  const requires = new Set<Requirement>(lab.requires ?? []);
+  for (const variant of Object.values(lab.variants)) for (const requirement of variant.requires ?? []) requires.add(requirement);
+  return {
+    folder,
+    day: lab.day,
+    slug: lab.slug,
+    title: lab.title,
+    claim: lab.claim,
+    variants: Object.entries(lab.variants).map(([name, variant]) => ({ name, summary: variant.summary, requires: variant.requires ?? [] })),
+    claims: lab.claims.map((claim) => ({ id: claim.id, kind: claim.kind, statement: claim.statement })),
+    params: Object.fromEntries(
+      Object.entries(lab.params ?? {}).map(([name, param]) => [name, { default: param.default, min: param.min, max: param.max, summary: param.summary }]),
+    ),
+    requires: [...requires],
+  };
+}
+
+/** The manifest the build wrote; falls back to importing every lab when it is missing (a build without the script). */
+export async function readManifest(dir = COMPILED_LABS_DIR): Promise<LabManifestEntry[]> {
+  const path = join(dir, 'manifest.json');
+  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as LabManifestEntry[];
+  return (await loadAllLabs(dir)).map(describeLab);
 }
