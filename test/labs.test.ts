@@ -1,3 +1,5 @@
+import { readFileSync } from 'node:fs';
+import { Ajv } from 'ajv';
 import { describe, expect, it } from 'vitest';
 import { COMPILED_LABS_DIR, loadAllLabs } from '../dist/src/lab/registry.js';
 import type { LabResult } from '../dist/src/report/result.js';
@@ -5,6 +7,8 @@ import { runCli } from './run-cli.js';
 
 // Every lab, run as a user would in CI: `devcap lab N --quick --json`. Each claim must be
 // evaluated and confirmed; the thresholds sit far below the effects, so this is stable.
+const validate = new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(new URL('../schema/lab-result.schema.json', import.meta.url), 'utf8')) as object);
+
 // DEVCAP_TEST_LABS=1,2 narrows the run (CI uses it for the second Node version).
 const wanted = process.env.DEVCAP_TEST_LABS?.split(',').map(Number);
 const labs = (await loadAllLabs(COMPILED_LABS_DIR)).filter(({ lab }) => !wanted || wanted.includes(lab.day));
@@ -14,6 +18,7 @@ describe.each(labs.map(({ lab }) => [lab.day, lab.slug, lab] as const))('devcap 
     const { code, stdout, stderr } = await runCli(['lab', String(day), '--quick', '--json']);
     expect(stderr).toBe('');
     const result = JSON.parse(stdout) as LabResult;
+    expect(validate(result), JSON.stringify(validate.errors)).toBe(true);
     const failing = result.claims.filter((claim) => claim.verdict !== 'confirmed').map((claim) => claim.sentence);
     expect(failing).toEqual([]);
     expect(code).toBe(0);
