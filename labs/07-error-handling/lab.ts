@@ -150,8 +150,9 @@ export default defineLab({
   },
   metrics: {
     servedFraction: { label: 'served', unit: 'ratio', better: 'higher' },
-    // One request of the stream is the smallest loss there is.
-    lostFraction: { label: 'lost', unit: 'ratio', better: 'lower', floor: 1 / STREAM_REQUESTS },
+    // Less than one request of the stream is no loss: the floor keeps a run that lost
+    // nothing (log 0) from blowing up the interval.
+    lostFraction: { label: 'lost', unit: 'ratio', better: 'lower', floor: 0.5 / STREAM_REQUESTS },
     requestsLost: { label: 'requests lost', unit: 'count', better: 'lower' },
     lostInFlight: { label: 'lost in flight', unit: 'count', better: 'lower' },
     firstLossMs: { label: 'first loss at', unit: 'ms', better: 'higher' },
