@@ -1,3 +1,4 @@
+import { setTimeout as sleep } from 'node:timers/promises';
 import { defineLab } from '../../src/lab/define.js';
 import type { ScenarioContext, ScenarioResponse, ScenarioStep } from '../../src/lab/types.js';
 
@@ -48,7 +49,17 @@ const refusedDelete: ScenarioStep = {
   check: (response) => (/unauthorized/.test(response.body) ? null : `the 401 does not say unauthorized: ${response.body}`),
 };
 
-const headersSentLogged = (context: ScenarioContext) => context.serverOutput().includes('ERR_HTTP_HEADERS_SENT');
+const HEADERS_SENT = 'ERR_HTTP_HEADERS_SENT';
+
+/** Whether the server logged ERR_HTTP_HEADERS_SENT, waiting up to `waitMs` for its stderr to arrive. */
+async function headersSentLogged(context: ScenarioContext, waitMs = 0): Promise<boolean> {
+  const deadline = performance.now() + waitMs;
+  while (!context.serverOutput().includes(HEADERS_SENT)) {
+    if (performance.now() >= deadline) return false;
+    await sleep(20);
+  }
+  return true;
+}
 
 export default defineLab({
   day: 6,
@@ -122,10 +133,10 @@ export default defineLab({
           name: `list again: record ${TARGET} is still there, and the server logged no error`,
           path: '/api/records',
           expectStatus: 200,
-          check: (response, context) => {
+          check: async (response, context) => {
             const { ids } = listing(response);
             if (!ids.includes(TARGET)) return `record ${TARGET} was deleted by a request that got 401`;
-            return headersSentLogged(context) ? 'the server logged ERR_HTTP_HEADERS_SENT: the route ran after the 401' : null;
+            return (await headersSentLogged(context)) ? `the server logged ${HEADERS_SENT}: the route ran after the 401` : null;
           },
         },
         {
@@ -158,11 +169,11 @@ export default defineLab({
           name: `list again: record ${TARGET} is gone, and the server logged ERR_HTTP_HEADERS_SENT`,
           path: '/api/records',
           expectStatus: 200,
-          check: (response, context) => {
+          check: async (response, context) => {
             const { ids } = listing(response);
             if (ids.includes(TARGET)) return `record ${TARGET} is still there: the route did not run`;
             if (ids.length !== Number(context.vars.count) - 1) return `expected ${Number(context.vars.count) - 1} records, got ${ids.length}`;
-            return headersSentLogged(context) ? null : 'no ERR_HTTP_HEADERS_SENT in the server output';
+            return (await headersSentLogged(context, 1000)) ? null : `no ${HEADERS_SENT} in the server output`;
           },
         },
       ],
