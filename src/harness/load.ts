@@ -32,6 +32,8 @@ export interface LoadOptions {
   port: number;
   path: string;
   method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
   connections: number;
   durationSec: number;
   expectStatus?: number[];
@@ -69,6 +71,8 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
   const primary = autocannon({
     url: url + options.path,
     method: options.method ?? 'GET',
+    headers: options.headers,
+    body: options.body,
     connections: options.connections,
     duration: options.durationSec,
   }) as unknown as Promise<autocannon.Result> & EventEmitter;
@@ -92,7 +96,9 @@ export async function runLoad(options: LoadOptions): Promise<LoadResult> {
  * Warm-up, thrown away: `count` requests over `connections` keep-alive connections, so JIT,
  * pools and sockets are ready. Sent directly because autocannon only stops on whole seconds.
  */
-export async function warmUp(options: { port: number; path: string; method?: 'GET' | 'POST'; connections: number; count: number; timeoutMs?: number }): Promise<void> {
+export async function warmUp(
+  options: Pick<LoadOptions, 'port' | 'path' | 'method' | 'headers' | 'body' | 'connections'> & { count: number; timeoutMs?: number },
+): Promise<void> {
   if (options.count <= 0) return;
   const agent = new Agent({ keepAlive: true, maxSockets: options.connections });
   const deadline = performance.now() + (options.timeoutMs ?? 10_000);
@@ -101,13 +107,13 @@ export async function warmUp(options: { port: number; path: string; method?: 'GE
     while (remaining > 0 && performance.now() < deadline) {
       remaining--;
       await new Promise<void>((resolve) => {
-        const req = request({ host: '127.0.0.1', port: options.port, path: options.path, method: options.method ?? 'GET', agent }, (res) => {
+        const req = request({ host: '127.0.0.1', port: options.port, path: options.path, method: options.method ?? 'GET', headers: options.headers, agent }, (res) => {
           res.resume();
           res.on('end', resolve);
           res.on('error', () => resolve());
         });
         req.on('error', () => resolve());
-        req.end();
+        req.end(options.body);
       });
     }
   };

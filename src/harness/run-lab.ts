@@ -223,7 +223,8 @@ async function runOnce(
   const { lab } = loaded;
   const server = await startVariant(loaded, variant, config, env);
   try {
-    const load = { port: server.port, path: lab.workload.path, method: lab.workload.method, connections };
+    const { path, method, headers, body } = lab.workload;
+    const load = { port: server.port, path, method, headers, body, connections };
     await warmUp({ ...load, count: config.warmupRequests });
     // Measured now, while this variant waits: the same minute of the same shared machine as its load.
     const calibration = calibrator ? await calibrator.measure(config.params, env) : undefined;

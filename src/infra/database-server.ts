@@ -6,11 +6,14 @@
  *   POST /query  { "name": "bestSellers", "params": [3] }  →  { "rows": [...] }
  *   GET  /stats  →  { "queries": 1234, "byName": { "bestSellers": 1200, ... }, "busyMs": 4567.8 }
  *   GET  /health →  ok
+ *   POST /admin/outage?ms=1500  →  stops listening for 1.5 s, then listens again (lab 7)
  *
+ * A statement that fails answers 500 { "error": "<engine message>", "statement": "<its SQL>" }.
  * `/stats` counts every statement executed, so labs can report how many requests reached
  * the database.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import initSqlJs, { type Statement } from 'sql.js';
 import { orderRows, productRows, QUERIES, SCHEMA, type QueryName } from '../../fixtures/shop.js';
@@ -65,7 +68,17 @@ const server = createServer(async (req, res) => {
       const { name, params = [] } = await readJson(req);
       if (typeof name !== 'string' || !statements.has(name)) return send(res, 400, { error: `unknown query ${String(name)}` });
       if (!Array.isArray(params)) return send(res, 400, { error: 'params must be an array' });
-      return send(res, 200, { rows: run(name as QueryName, params as Array<string | number | null>) });
+      try {
+        return send(res, 200, { rows: run(name as QueryName, params as Array<string | number | null>) });
+      } catch (error) {
+        // As a database reports a failed statement: the engine's message and the statement's text.
+        return send(res, 500, { error: (error as Error).message, statement: QUERIES[name as QueryName].trim() });
+      }
+    }
+    if (req.method === 'POST' && req.url?.startsWith('/admin/outage')) {
+      const ms = Number(new URL(req.url, 'http://localhost').searchParams.get('ms') ?? 1000);
+      res.once('finish', () => outage(ms));
+      return send(res, 200, { outageMs: ms });
     }
     if (req.method === 'GET' && req.url === '/stats') return send(res, 200, stats);
     if (req.method === 'GET' && req.url === '/health') return send(res, 200, 'ok');
@@ -74,5 +87,16 @@ const server = createServer(async (req, res) => {
     send(res, 500, { error: (error as Error).message });
   }
 });
+
+/**
+ * The database goes down for `ms` milliseconds: it stops listening and drops every
+ * connection (clients meet ECONNREFUSED), then listens again on the same port.
+ */
+function outage(ms: number): void {
+  const { port } = server.address() as AddressInfo;
+  server.close();
+  server.closeAllConnections();
+  setTimeout(() => server.listen(port, '127.0.0.1'), ms);
+}
 
 serve(server, () => db.close());

@@ -57,6 +57,9 @@ export interface Workload<V extends string = string> {
   method?: 'GET' | 'POST';
   /** The measured stream. */
   path: string;
+  /** Headers and body sent with every request of the measured stream (and its warm-up). */
+  headers?: Record<string, string>;
+  body?: string;
   /** Answered once before a variant counts as ready… */
   readyPath: string;
   /** …with this status (default 200): a server that answers anything else is not ready. */
