@@ -6,7 +6,7 @@
 import { spawn, spawnSync } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { loadAllLabs } from '../dist/src/lab/registry.js';
+import { loadAllLabs, loadLab } from '../dist/src/lab/registry.js';
 import { VariantProcess } from '../dist/src/harness/variant-process.js';
 import { runLoad, warmUp } from '../dist/src/harness/load.js';
 import { median } from '../dist/src/harness/stats.js';
@@ -25,10 +25,24 @@ function timeCommand(argv) {
   return { ms: performance.now() - start, status: result.status, stdout: result.stdout.toString() };
 }
 
-// 1. start-up
-const helpTimes = [];
-for (let i = 0; i < 15; i++) helpTimes.push(timeCommand(['--help']).ms);
-line('devcap --help start-up, median of 15', `${Math.round(median(helpTimes))} ms`, '≤ 150 ms');
+// 1. start-up, side by side with a bare node: the same minute of the same machine
+function timeNode(argv) {
+  const start = performance.now();
+  spawnSync(process.execPath, argv, { stdio: 'ignore' });
+  return performance.now() - start;
+}
+const bare = [];
+const startup = { '--help': [], '--version': [], list: [] };
+for (let i = 0; i < 15; i++) {
+  bare.push(timeNode(['-e', '0']));
+  for (const command of Object.keys(startup)) startup[command].push(timeCommand([command]).ms);
+}
+const bareMs = median(bare);
+line('bare node -e 0, median of 15', `${Math.round(bareMs)} ms`);
+for (const [command, times] of Object.entries(startup)) {
+  const ms = median(times);
+  line(`devcap ${command}, median of 15`, `${Math.round(ms)} ms (+${Math.round(ms - bareMs)})`, '≤ bare node + 30 ms');
+}
 
 // 2. wall time of each lab, quick and default
 const labs = (await loadAllLabs()).filter(({ lab }) => !labsArg || labsArg.includes(String(lab.day)));
@@ -49,8 +63,8 @@ for (const { lab } of labs) {
 }
 
 // 3. fidelity: devcap's load against the autocannon CLI, same Express server, same session
-const express = (await loadAllLabs()).find(({ lab }) => lab.day === 1);
-const server = await VariantProcess.start({ name: 'bench/express', file: express.variantPath('express'), env: {}, readyPath: '/' });
+const express = await loadLab('01-hello-throughput');
+const server = await VariantProcess.start({ name: 'bench/express', file: express.variantPath('express'), env: {}, readyPath: '/', readyStatus: 200 });
 try {
   await warmUp({ port: server.port, path: '/', connections: 10, count: 3000 });
   const ours = [];

@@ -18,7 +18,7 @@ import {
   type SkippedVariant,
 } from '../report/result.js';
 import { Calibrator } from './calibrator.js';
-import { ownTempDir } from './cleanup.js';
+import { ownChild, ownTempDir } from './cleanup.js';
 import { fingerprint, threadpoolSize } from './environment.js';
 import { evaluateClaim, evaluateMeasure, summarise, worstVerdict } from './evaluate.js';
 import { countServed, GENERATOR_BOUND_CORES, runLoad, warmUp, type LoadResult } from './load.js';
@@ -242,7 +242,19 @@ async function runOnce(
     }
     const reading = await server.probe('read');
     const extra = lab.drive
-      ? await lab.drive({ variant, file: config.substitutes[variant] ?? loaded.variantPath(variant), round, order, port: server.port, connections, durationSec: config.durationSec, params: config.params, env })
+      ? await lab.drive({
+          variant,
+          file: config.substitutes[variant] ?? loaded.variantPath(variant),
+          round,
+          order,
+          port: server.port,
+          connections,
+          durationSec: config.durationSec,
+          params: config.params,
+          env,
+          startFresh: () => startVariant(loaded, variant, config, env),
+          own: (child, name) => ownChild(child, name),
+        })
       : {};
     const metrics: Record<string, number> = {
       requestsPerSec: result.primary.requestsPerSec,

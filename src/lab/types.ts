@@ -260,6 +260,23 @@ export interface DriveContext {
   params: Record<string, number>;
   /** Service URLs by name, and whatever `setup` returned. */
   env: Record<string, string>;
+  /**
+   * Starts another fresh process of the program that ran (same file, same environment, the
+   * probe preloaded), owned by the run like every process: for a measurement that needs a
+   * process the load has not touched (memory a load freed stays with the allocator).
+   */
+  startFresh(): Promise<LabProcess>;
+  /** Hands a child process the lab started itself (a script it measures) to the run, which stops it on every exit path. */
+  own(child: import('node:child_process').ChildProcess, name: string): () => Promise<void>;
+}
+
+/** A process of a variant started for a lab's own measurement. */
+export interface LabProcess {
+  port: number;
+  /** Restarts the probe's window (event-loop delay, CPU, peak memory), or reads it. */
+  probe(cmd: 'reset'): Promise<void>;
+  probe(cmd: 'read'): Promise<{ rssPeakBytes: number; heapUsedPeakBytes: number; serverCpuCores: number; eventLoopDelayP99Ms: number }>;
+  stop(): Promise<void>;
 }
 
 /**
