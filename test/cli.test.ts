@@ -1,7 +1,8 @@
-import { fileURLToPath } from 'node:url';
+import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { runCli } from './run-cli.js';
 
+const BIN_PACKAGE = fileURLToPath(new URL('../package.json', import.meta.url));
 const TRACE = fileURLToPath(new URL('./trace-modules.cjs', import.meta.url));
 
 describe('devcap --help and --version', () => {
@@ -29,6 +30,18 @@ describe('devcap --help and --version', () => {
     const loaded = JSON.parse(line!.slice('LOADED_MODULES '.length)) as string[];
     expect(loaded.some((path) => path.includes('/commander/'))).toBe(true);
     expect(loaded.filter((path) => /node_modules\/(express|autocannon|piscina)\//.test(path))).toEqual([]);
+  });
+
+  it('reads the labs from the manifest: --help and list import no lab definition', async () => {
+    const esm = pathToFileURL(fileURLToPath(new URL('./trace-esm.mjs', import.meta.url))).href;
+    for (const args of [['--help'], ['list']]) {
+      const result = await runCli(args, { nodeArgs: ['--import', esm] });
+      expect(result.code).toBe(0);
+      const resolved = result.stderr.split('\n').filter((text) => text.startsWith('RESOLVED_MODULE '));
+      // The tracer itself must see devcap's own modules, or an empty list would prove nothing.
+      expect(resolved.some((line) => line.includes('/dist/src/cli/index.js'))).toBe(true);
+      expect(resolved.filter((line) => /\/dist\/labs\/\d\d-/.test(line))).toEqual([]);
+    }
   });
 
   it('lab --help lists every flag', async () => {
@@ -97,5 +110,71 @@ describe('bad input: one line, a DEVCAP_* code, exit 2, no stack trace', () => {
     const result = await runCli(['lab', '99', '--debug']);
     expect(result.code).toBe(2);
     expect(result.stderr).toMatch(/\n\s+at /);
+  });
+});
+
+describe('devcap show', () => {
+  it('prints a lab\'s README', async () => {
+    const result = await runCli(['show', '2']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^# .*event loop/im);
+  });
+
+  it('prints a variant\'s source and a control\'s', async () => {
+    const variant = await runCli(['show', 'event-loop', 'pbkdf2-sync']);
+    expect(variant.code).toBe(0);
+    expect(variant.stdout).toContain('pbkdf2Sync(');
+    const control = await runCli(['show', '2', 'controls/worker-pool-as-sync']);
+    expect(control.code).toBe(0);
+    expect(control.stdout).toMatch(/import/);
+  });
+
+  it('--diff prints only what changes between two variants', async () => {
+    const result = await runCli(['show', '2', '--diff', 'pbkdf2-sync,pbkdf2-async']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^-.*pbkdf2Sync\(/m);
+    expect(result.stdout).toMatch(/^\+.*await pbkdf2Async\(/m);
+    expect(result.stdout).not.toMatch(/^[-+].*import express/m);
+  });
+
+  it('an unknown variant names the ones that exist', async () => {
+    const result = await runCli(['show', '2', 'pbkdf2-turbo']);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^devcap: DEVCAP_UNKNOWN_VARIANT: lab 2 has no variant or control "pbkdf2-turbo"; it has: pbkdf2-sync, /);
+  });
+});
+
+describe('devcap compare', () => {
+  const FIXTURE = fileURLToPath(new URL('./fixtures/lab-result.json', import.meta.url));
+
+  it('compares two results metric by metric; a result against itself differs in nothing', async () => {
+    const result = await runCli(['compare', FIXTURE, FIXTURE, '--json']);
+    expect(result.code).toBe(0);
+    const [comparison] = JSON.parse(result.stdout) as Array<{ rows: Array<{ ratio: number; judgement: string }> }>;
+    expect(comparison!.rows.length).toBeGreaterThan(0);
+    for (const row of comparison!.rows) {
+      expect(row.ratio).toBeCloseTo(1, 9);
+      expect(row.judgement).toBe('no real difference');
+    }
+    const text = await runCli(['compare', FIXTURE, FIXTURE]);
+    expect(text.code).toBe(0);
+    expect(text.stdout).toMatch(/b\/a 1\.0+×/);
+  });
+
+  it('a file that is not a result is a usage error', async () => {
+    const result = await runCli(['compare', FIXTURE, BIN_PACKAGE]);
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(/^devcap: DEVCAP_BAD_RESULT: .*package\.json is not a devcap result/);
+  });
+});
+
+describe('devcap schema', () => {
+  it('prints the JSON Schema that ships in the package', async () => {
+    const result = await runCli(['schema']);
+    expect(result.code).toBe(0);
+    const schema = JSON.parse(result.stdout) as { $id: string; $ref: string; definitions: Record<string, { properties?: Record<string, unknown> }> };
+    expect(schema.$id).toBe('urn:devcap:lab-result');
+    expect(schema.$ref).toBe('#/definitions/LabResult');
+    expect(Object.keys(schema.definitions.LabResult!.properties!)).toEqual(expect.arrayContaining(['lab', 'runs', 'claims']));
   });
 });

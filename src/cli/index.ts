@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { DevcapError, ExitCode } from '../errors.js';
-import { loadAllLabs, type LoadedLab } from '../lab/registry.js';
-import { claimList, collectSetting, collectSubstitute, positiveInteger } from './parse.js';
+import { DevcapError, ExitCode, UsageError } from '../errors.js';
+import { readManifest, type LabManifestEntry } from '../lab/registry.js';
+import { claimList, collectSetting, collectSubstitute, pair, positiveInteger } from './parse.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
 
@@ -41,14 +41,13 @@ export const labOptions: Option[] = [
   new Option('--debug', 'print stack traces for errors'),
 ];
 
-function labTable(labs: LoadedLab[]): string {
-  const width = Math.max(...labs.map(({ lab }) => lab.slug.length));
-  return labs
-    .map(({ lab }) => `  ${String(lab.day).padStart(2)}  ${lab.slug.padEnd(width)}  ${lab.title}`)
-    .join('\n');
+function labTable(labs: LabManifestEntry[]): string {
+  const width = Math.max(...labs.map((lab) => lab.slug.length));
+  return labs.map((lab) => `  ${String(lab.day).padStart(2)}  ${lab.slug.padEnd(width)}  ${lab.title}`).join('\n');
 }
 
-export function buildProgram(labs: LoadedLab[]): Command {
+/** The CLI knows the labs from the build's manifest; a lab's definition is imported only to run or show it. */
+export function buildProgram(labs: LabManifestEntry[]): Command {
   const program = new Command('devcap')
     .description('Measured, honest labs that show how Node.js behaves under load.')
     .version(VERSION, '-v, --version', 'print the version')
@@ -66,11 +65,44 @@ export function buildProgram(labs: LoadedLab[]): Command {
 
   program
     .command('list')
-    .description('list the labs: day, slug, title, variants and what each needs')
+    .description('list the labs: day, slug, title, variants, claims and what each needs')
     .option('--json', 'print the list as JSON')
     .action(async (options: { json?: boolean }) => {
       const { listLabs } = await import('./list.js');
       process.stdout.write(listLabs(labs, Boolean(options.json)) + '\n');
+    });
+
+  program
+    .command('show')
+    .description("read a lab in the terminal: its README, a variant's or a control's source, or the diff of two")
+    .argument('<lab>', 'a day (2) or a slug (event-loop)')
+    .argument('[variant]', 'a variant or control (controls/<name>) to print instead of the README')
+    .option('--diff <a,b>', 'the lines that differ between two variants or controls, e.g. --diff pbkdf2-sync,pbkdf2-async', pair)
+    .option('--no-color', 'plain text output')
+    .action(async (target: string, variant: string | undefined, options: { diff?: [string, string]; color: boolean }) => {
+      const { show } = await import('./show.js');
+      const entry = selectEntry(labs, target);
+      const color = options.color !== false && Boolean(process.stdout.isTTY) && !process.env.NO_COLOR;
+      process.stdout.write((await show(entry, variant, { diff: options.diff, color, columns: process.stdout.columns })) + '\n');
+    });
+
+  program
+    .command('compare')
+    .description('compare two saved results (devcap lab <lab> --json > file): per variant and metric, the ratio with its 95% interval')
+    .argument('<a>', 'the first result, e.g. node20.json')
+    .argument('<b>', 'the second result, e.g. node24.json')
+    .option('--json', 'print the comparison as JSON')
+    .action(async (a: string, b: string, options: { json?: boolean }) => {
+      const { compareFiles, renderComparison } = await import('./compare.js');
+      const comparisons = compareFiles(a, b);
+      process.stdout.write((options.json ? JSON.stringify(comparisons, null, 2) : renderComparison(comparisons)) + '\n');
+    });
+
+  program
+    .command('schema')
+    .description('print the JSON Schema of a lab result (what lab --json writes), for course repositories\' CI')
+    .action(() => {
+      process.stdout.write(readFileSync(new URL('../../../schema/lab-result.schema.json', import.meta.url), 'utf8'));
     });
 
   const lab = program
@@ -80,11 +112,23 @@ export function buildProgram(labs: LoadedLab[]): Command {
   for (const option of labOptions) lab.addOption(option);
   lab.action(async (target: string, options: LabCommandOptions) => {
     const { runLabCommand } = await import('./lab-command.js');
-    process.exitCode = await runLabCommand(labs, target, options, VERSION);
+    const { loadLab } = await import('../lab/registry.js');
+    const chosen = target === 'all' ? labs : [selectEntry(labs, target)];
+    const loaded = await Promise.all(chosen.map((entry) => loadLab(entry.folder)));
+    process.exitCode = await runLabCommand(loaded, target, options, VERSION);
   });
 
   for (const command of [program, ...program.commands]) command.exitOverride().configureOutput({ writeErr: () => {} });
   return program;
+}
+
+/** `2`, `02` or `event-loop`; anything else is a usage error listing what exists. */
+export function selectEntry(labs: LabManifestEntry[], target: string): LabManifestEntry {
+  const day = /^\d+$/.test(target) ? Number(target) : Number.NaN;
+  const found = labs.find((lab) => lab.day === day || lab.slug === target);
+  if (found) return found;
+  const known = labs.map((lab) => `${lab.day} (${lab.slug})`).join(', ');
+  throw new UsageError('DEVCAP_UNKNOWN_LAB', `no lab "${target}"; labs: ${known}, or "all"`);
 }
 
 function printError(error: unknown, debug: boolean): number {
@@ -107,7 +151,7 @@ function printError(error: unknown, debug: boolean): number {
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');
   try {
-    const labs = await loadAllLabs();
+    const labs = await readManifest();
     const program = buildProgram(labs);
     if (argv.length <= 2) {
       program.outputHelp();

@@ -1,20 +1,20 @@
-import { availability, requirementsOf } from '../infra/requirements.js';
-import type { LoadedLab } from '../lab/registry.js';
+import { availability } from '../infra/requirements.js';
+import type { LabManifestEntry } from '../lab/registry.js';
 
 /** `devcap list`: what each lab is, what it runs and what it needs. */
-export function listLabs(labs: LoadedLab[], json: boolean): string {
+export function listLabs(labs: LabManifestEntry[], json: boolean): string {
   const found = availability();
-  const rows = labs.map(({ lab }) => ({
+  const rows = labs.map((lab) => ({
     day: lab.day,
     slug: lab.slug,
     title: lab.title,
     claim: lab.claim,
-    variants: Object.keys(lab.variants),
-    claims: lab.claims.map((claim) => ({ id: claim.id, kind: claim.kind, statement: claim.statement })),
-    requires: requirementsOf(lab),
-    /** Whether each requirement is available on this machine (Redis: REDIS_URL or redis-server on PATH). */
-    available: Object.fromEntries(requirementsOf(lab).map((name) => [name, found[name].found])),
-    params: Object.fromEntries(Object.entries(lab.params ?? {}).map(([name, param]) => [name, { default: param.default, summary: param.summary }])),
+    variants: lab.variants.map((variant) => variant.name),
+    claims: lab.claims,
+    requires: lab.requires,
+    /** Whether each requirement is available on this machine (Redis: redis-server on PATH, or a given URL). */
+    available: Object.fromEntries(lab.requires.map((name) => [name, found[name].found])),
+    params: Object.fromEntries(Object.entries(lab.params).map(([name, param]) => [name, { default: param.default, summary: param.summary }])),
   }));
   if (json) return JSON.stringify(rows, null, 2);
   const slugWidth = Math.max(...rows.map((row) => row.slug.length));

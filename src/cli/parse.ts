@@ -34,3 +34,12 @@ export function claimList(raw: string): string[] {
   if (ids.some((id) => !/^[a-z0-9][a-z0-9-]*$/.test(id))) throw new UsageError('DEVCAP_BAD_OPTION', `--claims takes claim ids separated by commas, e.g. --claims ping-p50-sync-vs-async (got "${raw}")`);
   return ids;
 }
+
+/** `--diff a,b`: two variant or control names. */
+export function pair(raw: string): [string, string] {
+  const names = raw.split(',').map((name) => name.trim());
+  if (names.length !== 2 || names.some((name) => !/^[a-z0-9][a-z0-9/-]*$/.test(name))) {
+    throw new UsageError('DEVCAP_BAD_OPTION', `--diff takes two names separated by a comma, e.g. --diff pbkdf2-sync,pbkdf2-async (got "${raw}")`);
+  }
+  return names as [string, string];
+}
