@@ -64,7 +64,10 @@ describe('lab-specific results', () => {
     expect(result.model!.predictions.map((prediction) => prediction.variant)).toEqual(['pbkdf2-sync', 'pbkdf2-async', 'worker-pool']);
     // calibrated per run, right before its load: every run carries its own prediction
     for (const run of result.runs) expect(run.predicted?.requestsPerSec, run.variant).toBeGreaterThan(0);
-    // the side stream is open-loop at 100/s: a 2 s run schedules about 200 pings, whatever the server does
-    for (const run of result.runs) expect(run.metrics.sidePings).toBeGreaterThanOrEqual(150);
+    // The side stream is open-loop: a run of d seconds at r pings/s schedules about d × r
+    // pings, whatever the server does. A closed-loop stream behind a server that blocks for
+    // 25 ms at a time gets far fewer (one per blocked answer), so three quarters fails it.
+    const scheduled = result.config.durationSec * result.config.side!.ratePerSec!;
+    for (const run of result.runs) expect(run.metrics.sidePings).toBeGreaterThanOrEqual(0.75 * scheduled);
   });
 });
