@@ -178,3 +178,14 @@ describe('devcap schema', () => {
     expect(Object.keys(schema.definitions.LabResult!.properties!)).toEqual(expect.arrayContaining(['lab', 'runs', 'claims']));
   });
 });
+
+describe('devcap doctor', () => {
+  it('reads this machine and says whether it is fit, line by line', async () => {
+    const result = await runCli(['doctor']);
+    expect(result.code).toBe(0);
+    for (const check of ['node', 'cores', 'load', 'memory', 'terminal', 'redis']) expect(result.stdout).toMatch(new RegExp(`^(ok  |warn)  ${check}\\b`, 'm'));
+    const json = await runCli(['doctor', '--json']);
+    const findings = JSON.parse(json.stdout) as Array<{ check: string; value: string }>;
+    expect(findings.find((finding) => finding.check === 'node')!.value).toBe(process.version);
+  });
+});

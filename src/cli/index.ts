@@ -99,6 +99,17 @@ export function buildProgram(labs: LabManifestEntry[]): Command {
     });
 
   program
+    .command('doctor')
+    .description('is this machine fit to measure? cores, load, memory, open files, terminal, Redis; each with what to do')
+    .option('--json', 'print the findings as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const { diagnose, readMachine, renderFindings } = await import('./doctor.js');
+      const findings = diagnose(readMachine());
+      process.stdout.write((options.json ? JSON.stringify(findings, null, 2) : renderFindings(findings)) + '\n');
+      if (findings.some((finding) => finding.health === 'fail')) process.exitCode = ExitCode.prerequisite;
+    });
+
+  program
     .command('schema')
     .description('print the JSON Schema of a lab result (what lab --json writes), for course repositories\' CI')
     .action(() => {
