@@ -87,6 +87,22 @@ export function buildProgram(labs: LabManifestEntry[]): Command {
     });
 
   program
+    .command('serve')
+    .description('start one variant with everything it needs and keep it up until Ctrl-C: its URL, endpoints, curl and autocannon lines')
+    .argument('<lab>', 'a day (2) or a slug (event-loop)')
+    .argument('[variant]', "one of the lab's variants (default: the first)")
+    .addOption(new Option('--port <n>', 'listen on this port instead of a free one').argParser(positiveInteger('--port', { min: 1, max: 65535 })))
+    .addOption(new Option('--host <address>', 'listen on this address instead of 127.0.0.1 (0.0.0.0 lets a workshop room in)'))
+    .addOption(new Option('--set <name=value>', 'change a lab parameter (repeatable)').argParser(collectSetting))
+    .action(async (target: string, variant: string | undefined, options: { port?: number; host?: string; set?: Record<string, number> }) => {
+      const { serveCommand } = await import('./serve-command.js');
+      const { loadLab } = await import('../lab/registry.js');
+      const loaded = await loadLab(selectEntry(labs, target).folder);
+      const live = Boolean(process.stderr.isTTY) && (process.stderr.columns ?? 0) > 0;
+      process.exitCode = await serveCommand(loaded, variant, { ...options, live });
+    });
+
+  program
     .command('compare')
     .description('compare two saved results (devcap lab <lab> --json > file): per variant and metric, the ratio with its 95% interval')
     .argument('<a>', 'the first result, e.g. node20.json')

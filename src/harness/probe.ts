@@ -3,6 +3,7 @@
  * inside without touching the variant's code, and answers the harness over IPC.
  * Messages: { type: 'devcap:probe', cmd: 'reset' | 'read' }.
  */
+import { subscribe } from 'node:diagnostics_channel';
 import { monitorEventLoopDelay, performance, type EventLoopUtilization } from 'node:perf_hooks';
 
 export interface ProbeReading {
@@ -14,6 +15,8 @@ export interface ProbeReading {
   rssPeakBytes: number;
   heapUsedPeakBytes: number;
   wallMs: number;
+  /** HTTP requests the server received in the window; counted only under `devcap serve` (DEVCAP_COUNT_REQUESTS=1), else 0. */
+  requests: number;
 }
 
 const RESOLUTION_MS = 5;
@@ -27,6 +30,9 @@ if (process.send) {
   let wallStart = performance.now();
   let rssPeak = 0;
   let heapPeak = 0;
+  let requests = 0;
+  // Only `devcap serve` counts requests: a lab's measured load pays nothing for it.
+  if (process.env.DEVCAP_COUNT_REQUESTS === '1') subscribe('http.server.request.start', () => requests++);
 
   const sampleMemory = () => {
     const rss = process.memoryUsage.rss();
@@ -49,6 +55,7 @@ if (process.send) {
       wallStart = performance.now();
       rssPeak = 0;
       heapPeak = 0;
+      requests = 0;
       sampleMemory();
       process.send?.({ type: 'devcap:probe', cmd: 'reset' });
     } else if (message.cmd === 'read') {
@@ -64,6 +71,7 @@ if (process.send) {
         rssPeakBytes: rssPeak,
         heapUsedPeakBytes: heapPeak,
         wallMs,
+        requests,
       };
       process.send?.({ type: 'devcap:probe', cmd: 'read', reading });
     }

@@ -139,7 +139,7 @@ export async function runLab(original: LoadedLab, options: RunOptions, progress:
 }
 
 /** Real services (Redis, the database), the lab's data and its own services. */
-async function provide(loaded: LoadedLab, config: RunConfig, progress: Progress, releases: Array<() => Promise<void>>): Promise<Provided> {
+export async function provide(loaded: LoadedLab, config: RunConfig, progress: Progress, releases: Array<() => Promise<void>>): Promise<Provided> {
   const { lab } = loaded;
   const env: Record<string, string> = {};
   const services: LabResult['services'] = [];
@@ -482,7 +482,7 @@ export function serviceEnvName(service: string): string {
   return `${service.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_URL`;
 }
 
-function startVariant(loaded: LoadedLab, variant: string, config: RunConfig, env: Record<string, string>): Promise<VariantProcess> {
+export function startVariant(loaded: LoadedLab, variant: string, config: RunConfig, env: Record<string, string>): Promise<VariantProcess> {
   return VariantProcess.start({
     name: `${loaded.lab.slug}/${variant}`,
     file: config.substitutes[variant] ?? loaded.variantPath(variant),

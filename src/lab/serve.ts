@@ -7,7 +7,8 @@ import type { AddressInfo } from 'node:net';
  */
 export function serve(handler: RequestListener | Server, onClose?: () => Promise<void> | void): Server {
   const server = typeof handler === 'function' ? createServer(handler) : handler;
-  server.listen(0, '127.0.0.1', () => {
+  // `devcap serve --port/--host` choose where; a lab run always takes a free loopback port.
+  server.listen(Number(process.env.DEVCAP_PORT ?? 0), process.env.DEVCAP_HOST ?? '127.0.0.1', () => {
     const { port } = server.address() as AddressInfo;
     if (process.send) process.send({ type: 'ready', port });
     else console.log(`listening on http://127.0.0.1:${port}`);

@@ -1,0 +1,109 @@
+/**
+ * `devcap serve <lab> [variant]`: one variant, with everything it needs (Redis, the
+ * database, the lab's downstream services, its data files), up until Ctrl-C. For poking a
+ * server by hand, and for workshops: the instructor serves, the room sends requests.
+ */
+import { ExitCode, PrerequisiteError, UsageError } from '../errors.js';
+import { onInterrupt, ownedCount, releaseAll } from '../harness/cleanup.js';
+import { provide, resolveConfig, startVariant } from '../harness/run-lab.js';
+import type { LoadedLab } from '../lab/registry.js';
+import { resolveParams } from './lab-command.js';
+
+export interface ServeOptions {
+  port?: number;
+  host?: string;
+  set?: Record<string, number>;
+  /** Print a live line a second (a terminal with a known width). */
+  live: boolean;
+}
+
+const LOOPBACK = new Set(['127.0.0.1', 'localhost', '::1']);
+
+/** What to print before serving: the URL, the endpoints, and commands to paste. */
+export function servingText(loaded: LoadedLab, variant: string, url: string, services: Array<{ name: string; summary: string }>): string {
+  const { lab } = loaded;
+  const { workload } = lab;
+  const method = workload.method ?? 'GET';
+  const header = Object.entries(workload.headers ?? {})
+    .map(([name, value]) => ` -H '${name}: ${value}'`)
+    .join('');
+  const endpoints = [`${method} ${workload.path}   what the lab loads`];
+  if (workload.side) endpoints.push(`GET ${workload.side.path}   the side stream, timed beside the load`);
+  if (workload.readyPath !== workload.path && workload.readyPath !== workload.side?.path) endpoints.push(`GET ${workload.readyPath}   answers ${workload.readyStatus ?? 200} once the server is ready`);
+  const connections = Math.max(...workload.sizing.connections);
+  // Quoted where a shell would read `?` or `&` itself (zsh refuses an unmatched `?`).
+  const at = (path: string) => (/[?&*[\]]/.test(path) ? `'${url}${path}'` : `${url}${path}`);
+  const lines = [
+    `lab ${lab.day} (${lab.slug}), variant ${variant}: ${lab.variants[variant]!.summary}`,
+    `serving at ${url}`,
+    '',
+    'endpoints:',
+    ...endpoints.map((line) => `  ${line}`),
+    '',
+    'try:',
+    `  curl -i${method === 'POST' ? ' -X POST' : ''}${header}${workload.body ? ` --data-binary @body.json` : ''} ${at(workload.path)}`,
+    ...(workload.side ? [`  curl -i ${at(workload.side.path)}`] : []),
+    `  npx autocannon -c ${connections} -d 10${method === 'POST' ? ' -m POST' : ''}${header} ${at(workload.path)}`,
+  ];
+  if (services.length) lines.push('', 'started for it:', ...services.map((service) => `  ${service.name}: ${service.summary}`));
+  lines.push('', 'Ctrl-C stops it and everything started for it.');
+  return lines.join('\n');
+}
+
+export async function serveCommand(loaded: LoadedLab, wanted: string | undefined, options: ServeOptions): Promise<number> {
+  const { lab } = loaded;
+  const names = Object.keys(lab.variants);
+  const variant = wanted ?? names[0]!;
+  if (!Object.hasOwn(lab.variants, variant)) {
+    throw new UsageError('DEVCAP_UNKNOWN_VARIANT', `lab ${lab.day} has no variant "${variant}"; variants: ${names.join(', ')}`);
+  }
+  const host = options.host ?? '127.0.0.1';
+  const params = resolveParams(loaded, options.set ?? {}, [loaded]);
+  const config = resolveConfig(loaded, { quick: false, params, version: '', substitutes: {} });
+
+  let stopping = false;
+  onInterrupt(() => {
+    if (stopping) return;
+    stopping = true;
+    const count = ownedCount();
+    void releaseAll().finally(() => {
+      process.stderr.write(`\ndevcap: stopped ${count} process${count === 1 ? '' : 'es'}, nothing left running\n`);
+      process.exit(0);
+    });
+  });
+
+  const releases: Array<() => Promise<void>> = [];
+  const quiet = { phase() {}, tick() {} };
+  const provided = await provide(loaded, config, quiet, releases);
+  const skipped = provided.skipped.find((entry) => entry.variant === variant);
+  if (skipped) throw new PrerequisiteError(`DEVCAP_${skipped.requires[0]!.toUpperCase()}_MISSING`, `${lab.slug}/${variant} cannot run here: ${skipped.reason}`);
+  const env = { ...provided.env, DEVCAP_HOST: host, DEVCAP_COUNT_REQUESTS: '1', ...(options.port ? { DEVCAP_PORT: String(options.port) } : {}) };
+  const server = await startVariant(loaded, variant, config, env).catch((error: Error) => {
+    if (options.port && /EADDRINUSE/.test(error.message)) throw new UsageError('DEVCAP_PORT_IN_USE', `port ${options.port} is in use; choose another --port or leave it out for a free one`);
+    throw error;
+  });
+  const shownHost = host.includes(':') ? `[${host}]` : host;
+  const url = `http://${shownHost}:${server.port}`;
+  process.stdout.write(servingText(loaded, variant, url, provided.services) + '\n');
+  if (!LOOPBACK.has(host)) process.stderr.write(`devcap: serving on ${host}: anyone who can reach this machine can send it requests\n`);
+
+  await server.probe('reset');
+  for (;;) {
+    await new Promise((resolve) => setTimeout(resolve, 1000));
+    if (stopping) return ExitCode.ok;
+    if (!server.alive) {
+      await releaseAll();
+      process.stderr.write(`devcap: DEVCAP_VARIANT_CRASHED: ${lab.slug}/${variant} exited${server.stderrTail() ? `: ${server.stderrTail()}` : ''}\n`);
+      return ExitCode.runFailed;
+    }
+    if (!options.live) continue;
+    const reading = await server.probe('read').catch(() => null);
+    await server.probe('reset').catch(() => {});
+    if (!reading || stopping) continue;
+    const line =
+      `${Math.round(reading.requests / (reading.wallMs / 1000))} req/s · ` +
+      `loop delay p99 ${reading.eventLoopDelayP99Ms.toFixed(1)} ms · ` +
+      `CPU ${Math.round(reading.serverCpuCores * 100)}% · RSS ${Math.round(reading.rssPeakBytes / 2 ** 20)} MiB`;
+    process.stderr.write(`\r${line.slice(0, Math.max(0, (process.stderr.columns ?? 80) - 1)).padEnd(Math.min(79, (process.stderr.columns ?? 80) - 1))}`);
+  }
+}
