@@ -13,7 +13,7 @@ export default defineLab({
     path: '/',
     readyPath: '/',
     sizing: { durationSec: 1, warmupRequests: 3000, rounds: 3, connections: [1, 10, 50] },
-    quick: { durationSec: 1, warmupRequests: 2000, rounds: 3, connections: [10] },
+    quick: { durationSec: 1, warmupRequests: 2000, rounds: 5, connections: [10] },
     claimsAtConnections: 10,
   },
   report: {

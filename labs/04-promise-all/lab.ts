@@ -104,7 +104,7 @@ export default defineLab({
     readyPath: '/dashboard/0',
     readyStatus: 502,
     sizing: { durationSec: 2, warmupRequests: 6, rounds: 4, connections: [2] },
-    quick: { durationSec: 1, warmupRequests: 2, rounds: 3, connections: [2] },
+    quick: { durationSec: 1, warmupRequests: 2, rounds: 5, connections: [2] },
   },
   report: {
     headline: 'latencyP50Ms',

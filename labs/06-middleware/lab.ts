@@ -173,7 +173,7 @@ export default defineLab({
             const { ids } = listing(response);
             if (ids.includes(TARGET)) return `record ${TARGET} is still there: the route did not run`;
             if (ids.length !== Number(context.vars.count) - 1) return `expected ${Number(context.vars.count) - 1} records, got ${ids.length}`;
-            return (await headersSentLogged(context, 1000)) ? null : `no ${HEADERS_SENT} in the server output`;
+            return (await headersSentLogged(context, 5000)) ? null : `no ${HEADERS_SENT} in the server output`;
           },
         },
       ],

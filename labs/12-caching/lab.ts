@@ -1,6 +1,7 @@
 import { Agent, request } from 'node:http';
 import { defineLab } from '../../src/lab/define.js';
 import type { ScenarioResponse } from '../../src/lab/types.js';
+import { cacheKey } from './variants/cache-key.js';
 
 const HOT_PATH = '/api/products/best-sellers?category=1';
 /** Requests sent after each load to count how many reach the database. */
@@ -54,6 +55,18 @@ async function sendConcurrently(port: number, path: string, count: number, concu
  * known by its round and its place in the round.
  */
 const coldCategory = (round: number, order: number) => 2 + ((round * 6 + order) % (CATEGORIES - 1));
+
+/** Deletes one key the Redis variants may have cached (ioredis is imported only when a run needs it). */
+async function forgetInRedis(url: string, keyPrefix: string | undefined, key: string): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(url, { keyPrefix, lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    await redis.del(key);
+  } finally {
+    redis.disconnect();
+  }
+}
 
 /** After a price change, the next read of the list shows the new price. */
 function showsPrice(price: number) {
@@ -117,8 +130,13 @@ export default defineLab({
     await sendConcurrently(port, HOT_PATH, COUNTED_REQUESTS, connections);
     const counted = (await databaseQueries(databaseUrl)) - before;
     // A key that is not cached, asked for by many clients at once: the moment a hot key expires.
+    const category = coldCategory(round, order);
+    // Past 19 runs the categories come round again, and with a long --set ttlSec the key of an
+    // earlier run could still be in Redis: the stampede then finds it cached and sends no
+    // query at all. Deleting it first keeps every stampede a real miss.
+    if (env.REDIS_URL) await forgetInRedis(env.REDIS_URL, env.REDIS_KEY_PREFIX, cacheKey(category));
     before = await databaseQueries(databaseUrl);
-    await sendConcurrently(port, `/api/products/best-sellers?category=${coldCategory(round, order)}`, STAMPEDE_REQUESTS, STAMPEDE_REQUESTS);
+    await sendConcurrently(port, `/api/products/best-sellers?category=${category}`, STAMPEDE_REQUESTS, STAMPEDE_REQUESTS);
     const stampede = (await databaseQueries(databaseUrl)) - before;
     return {
       hitRatio: 1 - counted / COUNTED_REQUESTS,
@@ -177,20 +195,20 @@ export default defineLab({
     {
       kind: 'ratio',
       id: 'in-process-cache-throughput',
-      statement: 'An in-process cache serves at least 3× the requests of querying the database every time.',
+      statement: 'An in-process cache serves at least 5× the requests of querying the database every time.',
       metric: 'requestsPerSec',
       numerator: 'in-process-cache',
       denominator: 'no-cache',
-      atLeast: 3,
+      atLeast: 5,
     },
     {
       kind: 'ratio',
       id: 'redis-cache-throughput',
-      statement: 'A Redis cache, one network round trip away, still serves at least 3× the requests of no cache.',
+      statement: 'A Redis cache, one network round trip away, still serves at least 5× the requests of no cache.',
       metric: 'requestsPerSec',
       numerator: 'redis-cache-aside',
       denominator: 'no-cache',
-      atLeast: 3,
+      atLeast: 5,
     },
     {
       kind: 'count',
@@ -230,7 +248,7 @@ export default defineLab({
       statement: `With one in-flight query per key, ${STAMPEDE_REQUESTS} concurrent misses send exactly one query.`,
       metric: 'stampedeQueries',
       variant: 'redis-cache-coalesced',
-      atMost: 1,
+      equals: 1,
     },
     {
       kind: 'scenario',

@@ -9,7 +9,7 @@ export interface Catalogue {
 }
 
 export const TTL_SEC = Number(process.env.CACHE_TTL_SEC ?? 5);
-export const cacheKey = (category: number) => `best-sellers:${category}`;
+export { cacheKey } from './cache-key.js';
 
 export function createShop(catalogue: Catalogue): express.Express {
   const app = express();
