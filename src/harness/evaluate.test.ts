@@ -140,6 +140,15 @@ describe('evaluateMeasure and summarise', () => {
     expect('verdict' in measure).toBe(false);
   });
 
+  it('leaves out runs that got answers they should not have, and says so', () => {
+    const runs = [1, 2, 3].flatMap((round) => [run('a', round, { requestsPerSec: 60 + round }), run('b', round, { requestsPerSec: 30 + round })]);
+    // A run that failed fast would make `a` look far quicker than it is.
+    runs.push({ ...run('a', 4, { requestsPerSec: 6000 }), invalid: '40% of answers were 500' });
+    const measure = evaluateMeasure({ id: 'm', statement: 'm', metric: 'requestsPerSec', numerator: 'a', denominator: 'b' }, context(runs));
+    expect(measure.estimate).toBeLessThan(2.1);
+    expect(measure.sentence).toMatch(/; 1 invalid run left out\)$/);
+  });
+
   it('summarises every metric by variant and connection count', () => {
     const runs = [run('a', 1, { requestsPerSec: 1 }), run('a', 2, { requestsPerSec: 3 }), run('a', 3, { requestsPerSec: 2 })];
     const [summary] = summarise(runs);

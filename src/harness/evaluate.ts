@@ -248,9 +248,14 @@ export function evaluateClaim(claim: JudgedClaim, context: EvaluationContext): C
 export function evaluateMeasure(measure: Measure<string, string>, context: EvaluationContext): MeasureResult {
   const { runs, connections } = context;
   const info = lookup(context.table, measure.metric);
-  const a = samplesOf(runs, measure.numerator, measure.metric, connections);
-  const b = samplesOf(runs, measure.denominator, measure.metric, connections);
+  // A measure judges nothing, but its numbers must still describe the code: runs that got
+  // answers they should not have are left out, and the sentence says how many.
+  const valid = runs.filter((run) => !run.invalid);
+  const left = invalidRunsOf([measure.numerator, measure.denominator], context).length;
+  const a = samplesOf(valid, measure.numerator, measure.metric, connections);
+  const b = samplesOf(valid, measure.denominator, measure.metric, connections);
   const interval = ratioInterval(a, b, metricFloor(info));
+  const leftOut = left ? `; ${left} invalid run${left === 1 ? '' : 's'} left out` : '';
   return {
     id: measure.id,
     statement: measure.statement,
@@ -261,6 +266,6 @@ export function evaluateMeasure(measure: Measure<string, string>, context: Evalu
     connections,
     sentence:
       `${metricLabel(info, context.sidePath)} of ${measure.numerator} was ${formatRatio(interval.estimate)} that of ` +
-      `${measure.denominator} (${intervalText(interval, formatRatio, allIdentical(a, b))})`,
+      `${measure.denominator} (${intervalText(interval, formatRatio, allIdentical(a, b))}${leftOut})`,
   };
 }
