@@ -2,13 +2,14 @@ import { existsSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { ExitCode, UsageError } from '../errors.js';
 import { onInterrupt, ownedCount, releaseAll } from '../harness/cleanup.js';
-import { runLab, type Progress } from '../harness/run-lab.js';
+import { runLab } from '../harness/run-lab.js';
 import { selectLabs, type LoadedLab } from '../lab/registry.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
 import type { LabResult } from '../report/result.js';
 import { renderTerminal } from '../report/terminal.js';
 import type { LabCommandOptions } from './index.js';
+import { progressFor } from './progress.js';
 
 /** Lab parameters: defaults, overridden by `--set`, checked against each lab's declared range. */
 export function resolveParams(loaded: LoadedLab, settings: Record<string, number>, selected: LoadedLab[]): Record<string, number> {
@@ -28,25 +29,6 @@ export function resolveParams(loaded: LoadedLab, settings: Record<string, number
     params[name] = value;
   }
   return params;
-}
-
-async function progressFor(options: LabCommandOptions): Promise<{ progress: Progress; stop(): void }> {
-  if (options.json || !process.stderr.isTTY) return { progress: { phase() {}, tick() {} }, stop() {} };
-  const { default: ora } = await import('ora');
-  const spinner = ora({ stream: process.stderr, color: 'cyan', isEnabled: options.color !== false }).start();
-  let phase = '';
-  return {
-    progress: {
-      phase(text) {
-        phase = text;
-        spinner.text = text;
-      },
-      tick(text) {
-        spinner.text = `${phase} · ${text}`;
-      },
-    },
-    stop: () => spinner.stop(),
-  };
 }
 
 /** `--variant name=file`: the name must be one of the lab's variants, the file must exist. */
