@@ -61,7 +61,8 @@ export function buildProgram(labs: LoadedLab[]): Command {
       `\nLabs:\n${labTable(labs)}\n\nExamples:\n  devcap lab 2                 run the event-loop lab\n` +
         `  devcap lab event-loop --quick --json\n  devcap lab all --quick       every lab, CI-sized\n` +
         `\nExit codes: 0 claims confirmed, 1 a claim contradicted (or inconclusive with --strict),\n` +
-        `2 bad usage, 3 missing prerequisite, 4 the run itself failed, 130 interrupted.`,
+        `2 bad usage, 3 missing prerequisite, 4 the run itself failed,\n` +
+        `130 / 143 / 129 stopped by SIGINT (Ctrl-C) / SIGTERM / SIGHUP after cleaning up.`,
     );
 
   program
@@ -104,8 +105,20 @@ function printError(error: unknown, debug: boolean): number {
   return ExitCode.runFailed;
 }
 
+/**
+ * A reader that went away (`devcap lab 1 | head -1`) is not an error: stop everything and
+ * leave quietly, as a Unix tool does.
+ */
+function quitOnClosedStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    void import('../harness/cleanup.js').then(({ releaseAll }) => releaseAll()).finally(() => process.exit(ExitCode.ok));
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');
+  quitOnClosedStdout();
   try {
     const labs = await loadAllLabs();
     const program = buildProgram(labs);

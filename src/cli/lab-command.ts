@@ -1,7 +1,8 @@
 import { existsSync, statSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { ExitCode, UsageError } from '../errors.js';
-import { onInterrupt, ownedCount, releaseAll } from '../harness/cleanup.js';
+import { exitCodeFor, onInterrupt, ownedCount, releaseAll } from '../harness/cleanup.js';
+import { sweep } from '../harness/ownership.js';
 import { runLab } from '../harness/run-lab.js';
 import { selectLabs, type LoadedLab } from '../lab/registry.js';
 import { renderJson } from '../report/json.js';
@@ -49,6 +50,10 @@ export function resolveSubstitutes(selected: LoadedLab[], wanted: Record<string,
 }
 
 export async function runLabCommand(labs: LoadedLab[], target: string, options: LabCommandOptions, version: string): Promise<number> {
+  // What a run killed outright (SIGKILL, the OOM killer) left behind goes first.
+  const swept = sweep();
+  if (swept.removed && !options.json) process.stderr.write(`devcap: removed ${swept.removed} leftover${swept.removed === 1 ? '' : 's'} of an earlier run that did not end cleanly\n`);
+
   const selected = selectLabs(labs, target);
   const substitutes = resolveSubstitutes(selected, options.variant ?? {});
   if (options.claims) {
@@ -61,12 +66,12 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
   const color = options.color !== false && !options.json && process.stdout.isTTY && !process.env.NO_COLOR;
 
   const { progress, stop } = await progressFor(options);
-  onInterrupt(() => {
+  onInterrupt((signal) => {
     stop();
     const count = ownedCount();
     void releaseAll().finally(() => {
-      process.stderr.write(`devcap: interrupted; stopped ${count} process${count === 1 ? '' : 'es'}, nothing left running\n`);
-      process.exit(ExitCode.interrupted);
+      process.stderr.write(`devcap: interrupted (${signal}); stopped ${count} process${count === 1 ? '' : 'es'}, nothing left running\n`);
+      process.exit(exitCodeFor(signal));
     });
   });
 

@@ -103,7 +103,7 @@ export async function startRedis(source: Exclude<RedisSource, { kind: 'missing' 
 async function startServer(binary: string, port: number, keyPrefix: string): Promise<RunningRedis> {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir(), '--loglevel', 'warning'];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const release = ownChild(child, `redis-server :${port}`);
+  const release = ownChild(child, `redis-server :${port}`, [`redis-server 127.0.0.1:${port}`, `${binary} 127.0.0.1:${port}`]);
   const output: string[] = [];
   const keep = (text: string) => {
     output.push(text);
