@@ -26,7 +26,7 @@ describe('without Redis', () => {
   it('devcap list says which labs need Redis and that it is missing', async () => {
     const text = await runCli(['list'], { env: withoutRedis });
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/rate-limiting[\s\S]*needs: redis \(not found: apt-get install redis-server, brew install redis, or set REDIS_URL\)/);
+    expect(text.stdout).toMatch(/rate-limiting[\s\S]*needs: redis \(not found: apt-get install redis-server, brew install redis, or --redis-url\)/);
     const json = await runCli(['list', '--json'], { env: withoutRedis });
     const rows = JSON.parse(json.stdout) as Array<{ day: number; requires: string[]; available: Record<string, boolean> }>;
     const caching = rows.find((row) => row.day === 12)!;

@@ -14,6 +14,9 @@ export interface LabCommandOptions {
   set?: Record<string, number>;
   variant?: Record<string, string>;
   claims?: string[];
+  redisUrl?: string;
+  allowRemote?: boolean;
+  out?: string;
   json?: boolean;
   markdown?: boolean;
   strict?: boolean;
@@ -34,6 +37,8 @@ export const labOptions: Option[] = [
     collectSubstitute,
   ),
   new Option('--claims <ids>', 'judge only these claims (comma-separated ids; devcap list shows them) and run only what they need').argParser(claimList),
+  new Option('--redis-url <url>', 'use this Redis instead of a private redis-server (also DEVCAP_REDIS_URL; REDIS_URL is ignored); loopback only unless --allow-remote'),
+  new Option('--allow-remote', 'let --redis-url / DEVCAP_REDIS_URL name a Redis on another machine'),
   new Option('--json', 'print the result as JSON on stdout, nothing else').conflicts('markdown'),
   new Option('--markdown', 'print the result as Markdown (for course notes and CI summaries)'),
   new Option('--strict', 'exit 1 when a claim is inconclusive, not only when contradicted'),

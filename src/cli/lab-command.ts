@@ -3,6 +3,7 @@ import { resolve as resolvePath } from 'node:path';
 import { ExitCode, UsageError } from '../errors.js';
 import { exitCodeFor, onInterrupt, ownedCount, releaseAll } from '../harness/cleanup.js';
 import { sweep } from '../harness/ownership.js';
+import { givenRedis } from '../infra/redis.js';
 import { runLab } from '../harness/run-lab.js';
 import { selectLabs, type LoadedLab } from '../lab/registry.js';
 import { renderJson } from '../report/json.js';
@@ -61,6 +62,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
     const unknown = options.claims.filter((id) => !known.includes(id));
     if (unknown.length) throw new UsageError('DEVCAP_UNKNOWN_CLAIM', `no claim "${unknown[0]}" here; claims: ${known.join(', ')}`);
   }
+  const redis = givenRedis(options.redisUrl, Boolean(options.allowRemote));
   const settings = options.set ?? {};
   const plans = selected.map((loaded) => ({ loaded, params: resolveParams(loaded, settings, selected) }));
   const color = options.color !== false && !options.json && process.stdout.isTTY && !process.env.NO_COLOR;
@@ -80,7 +82,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
     for (const { loaded, params } of plans) {
       const result = await runLab(
         loaded,
-        { quick: Boolean(options.quick), durationSec: options.duration, connections: options.connections, rounds: options.rounds, params, version, substitutes, claims: options.claims },
+        { quick: Boolean(options.quick), durationSec: options.duration, connections: options.connections, rounds: options.rounds, params, version, substitutes, claims: options.claims, redis },
         progress,
       );
       results.push(result);

@@ -14,6 +14,8 @@ export interface Environment {
   loadAverage: [number, number, number];
   totalMemoryBytes: number;
   uvThreadpoolSize: number;
+  /** Which Redis the run used (a private redis-server, or the one --redis-url named); null when none. */
+  redis: string | null;
 }
 
 export interface RunConfig {
