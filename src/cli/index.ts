@@ -11,7 +11,7 @@ export interface LabCommandOptions {
   duration?: number;
   connections?: number;
   rounds?: number;
-  set?: Record<string, number>;
+  set?: string[];
   variant?: Record<string, string>;
   claims?: string[];
   redisUrl?: string;

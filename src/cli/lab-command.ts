@@ -11,24 +11,38 @@ import { renderMarkdown } from '../report/markdown.js';
 import type { LabResult } from '../report/result.js';
 import { renderTerminal } from '../report/terminal.js';
 import type { LabCommandOptions } from './index.js';
+import { kindOf, paramValue, rangeOf } from './parse.js';
 import { progressFor } from './progress.js';
 
-/** Lab parameters: defaults, overridden by `--set`, checked against each lab's declared range. */
-export function resolveParams(loaded: LoadedLab, settings: Record<string, number>, selected: LoadedLab[]): Record<string, number> {
-  const declared = loaded.lab.params ?? {};
-  for (const name of Object.keys(settings)) {
-    if (!selected.some(({ lab }) => lab.params?.[name])) {
-      const known = selected.flatMap(({ lab }) => Object.keys(lab.params ?? {}));
-      throw new UsageError('DEVCAP_UNKNOWN_PARAM', `no parameter "${name}" here${known.length ? `; parameters: ${known.join(', ')}` : ''}`);
+/**
+ * Lab parameters: defaults, overridden by `--set name=value`. A name counts only when a
+ * selected lab declares it as its own (not `constructor` through the prototype); each
+ * value must fit its parameter's kind and range.
+ */
+export function resolveParams(loaded: LoadedLab, settings: string[], selected: LoadedLab[]): Record<string, number> {
+  const declaredBy = (name: string) => selected.map(({ lab }) => lab.params ?? {}).find((params) => Object.hasOwn(params, name))?.[name];
+  const known = () => {
+    const names = [...new Set(selected.flatMap(({ lab }) => Object.keys(lab.params ?? {})))];
+    return names.length ? `; parameters: ${names.map((name) => `${name} (${rangeOf(declaredBy(name)!) || 'any'})`).join(', ')}` : '';
+  };
+  const given = new Map<string, string>();
+  for (const setting of settings) {
+    const equals = setting.indexOf('=');
+    const name = equals === -1 ? setting : setting.slice(0, equals);
+    const param = name ? declaredBy(name) : undefined;
+    if (equals === -1 || !name) {
+      if (param) throw new UsageError('DEVCAP_BAD_OPTION', `--set takes name=value: give ${name} ${kindOf(param)}, e.g. --set ${name}=${param.default} (got "${setting}")`);
+      const first = selected.flatMap(({ lab }) => Object.entries(lab.params ?? {}))[0];
+      const example = first ? `--set ${first[0]}=${first[1].default}` : '--set iterations=120000';
+      throw new UsageError('DEVCAP_BAD_OPTION', `--set takes name=value, e.g. ${example} (got "${setting}")${known()}`);
     }
+    if (!param) throw new UsageError('DEVCAP_UNKNOWN_PARAM', `no parameter "${name}" here${known()}`);
+    given.set(name, setting.slice(equals + 1));
   }
   const params: Record<string, number> = {};
-  for (const [name, param] of Object.entries(declared)) {
-    const value = settings[name] ?? param.default;
-    if ((param.min !== undefined && value < param.min) || (param.max !== undefined && value > param.max)) {
-      throw new UsageError('DEVCAP_BAD_PARAM', `${name} must be between ${param.min} and ${param.max} (got ${value})`);
-    }
-    params[name] = value;
+  for (const [name, param] of Object.entries(loaded.lab.params ?? {})) {
+    const raw = given.get(name);
+    params[name] = raw === undefined ? param.default : paramValue(name, param, raw);
   }
   return params;
 }
@@ -63,7 +77,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
     if (unknown.length) throw new UsageError('DEVCAP_UNKNOWN_CLAIM', `no claim "${unknown[0]}" here; claims: ${known.join(', ')}`);
   }
   const redis = givenRedis(options.redisUrl, Boolean(options.allowRemote));
-  const settings = options.set ?? {};
+  const settings = options.set ?? [];
   const plans = selected.map((loaded) => ({ loaded, params: resolveParams(loaded, settings, selected) }));
   const color = options.color !== false && !options.json && process.stdout.isTTY && !process.env.NO_COLOR;
 

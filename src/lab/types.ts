@@ -34,6 +34,8 @@ export interface LabParameter {
   summary: string;
   min?: number;
   max?: number;
+  /** Whole numbers only (default); `false` lets `--set` take a decimal fraction. */
+  integer?: boolean;
 }
 
 export interface RunSizing {
