@@ -10,6 +10,7 @@ import { HarnessError } from '../../src/errors.js';
 import { ownChild } from '../../src/harness/cleanup.js';
 import { VariantProcess } from '../../src/harness/variant-process.js';
 import { defineLab } from '../../src/lab/define.js';
+import { timeToFirstByte } from './measure/time-to-first-byte.js';
 
 const MiB = 1024 * 1024;
 /** fs.createReadStream's default chunk size (its highWaterMark). */
@@ -288,23 +289,6 @@ async function slowClientGrowth(server: VariantProcess, windowMs: number): Promi
   const { rssPeakBytes: peak } = await server.probe('read');
   req.destroy();
   return Math.max(peak - before, GROWTH_FLOOR_BYTES);
-}
-
-/** One GET on a fresh connection: milliseconds until the first byte of the body arrives; then it hangs up. */
-function timeToFirstByte(port: number, path: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const req = request({ host: '127.0.0.1', port, path, agent: false, timeout: 30_000 }, (res) => {
-      res.once('data', () => {
-        resolve(performance.now() - started);
-        req.destroy();
-      });
-      res.on('error', () => {});
-    });
-    req.on('timeout', () => req.destroy(new HarnessError('DEVCAP_DRIVE_TIMEOUT', `GET ${path} sent no body within 30 s`)));
-    req.on('error', reject);
-    req.end();
-  });
 }
 
 /** Runs a line-counting script with the usage reporter preloaded, and checks its count. */

@@ -39,6 +39,7 @@ export const labOptions: Option[] = [
   new Option('--claims <ids>', 'judge only these claims (comma-separated ids; devcap list shows them) and run only what they need').argParser(claimList),
   new Option('--redis-url <url>', 'use this Redis instead of a private redis-server (also DEVCAP_REDIS_URL; REDIS_URL is ignored); loopback only unless --allow-remote'),
   new Option('--allow-remote', 'let --redis-url / DEVCAP_REDIS_URL name a Redis on another machine'),
+  new Option('--out <file>', 'also write each lab\'s result to this file as it ends (JSON Lines: one result per line)'),
   new Option('--json', 'print the result as JSON on stdout, nothing else').conflicts('markdown'),
   new Option('--markdown', 'print the result as Markdown (for course notes and CI summaries)'),
   new Option('--strict', 'exit 1 when a claim is inconclusive, not only when contradicted'),

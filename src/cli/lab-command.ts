@@ -1,14 +1,14 @@
-import { existsSync, statSync } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
-import { ExitCode, UsageError } from '../errors.js';
-import { exitCodeFor, onInterrupt, ownedCount, releaseAll } from '../harness/cleanup.js';
+import { appendFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { DevcapError, ExitCode, UsageError } from '../errors.js';
+import { exitCodeFor, onInterrupt, ownedCount, releaseAll, wasInterrupted } from '../harness/cleanup.js';
 import { sweep } from '../harness/ownership.js';
 import { givenRedis } from '../infra/redis.js';
 import { runLab } from '../harness/run-lab.js';
 import { selectLabs, type LoadedLab } from '../lab/registry.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
-import type { LabResult } from '../report/result.js';
+import { SCHEMA_VERSION, type LabFailure, type LabResult } from '../report/result.js';
 import { renderTerminal } from '../report/terminal.js';
 import type { LabCommandOptions } from './index.js';
 import { kindOf, paramValue, rangeOf } from './parse.js';
@@ -80,6 +80,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
   const settings = options.set ?? [];
   const plans = selected.map((loaded) => ({ loaded, params: resolveParams(loaded, settings, selected) }));
   const color = options.color !== false && !options.json && process.stdout.isTTY && !process.env.NO_COLOR;
+  const out = options.out !== undefined ? openOut(options.out) : undefined;
 
   const { progress, stop } = await progressFor(options);
   onInterrupt((signal) => {
@@ -91,32 +92,112 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
     });
   });
 
-  const results: LabResult[] = [];
+  const all = target === 'all';
+  const entries: Array<LabResult | LabFailure> = [];
+  let worst: number = ExitCode.ok;
   try {
     for (const { loaded, params } of plans) {
-      const result = await runLab(
-        loaded,
-        { quick: Boolean(options.quick), durationSec: options.duration, connections: options.connections, rounds: options.rounds, params, version, substitutes, claims: options.claims, redis },
-        progress,
-      );
-      results.push(result);
-      if (options.markdown) {
+      let result: LabResult;
+      try {
+        result = await runLab(
+          loaded,
+          { quick: Boolean(options.quick), durationSec: options.duration, connections: options.connections, rounds: options.rounds, params, version, substitutes, claims: options.claims, redis },
+          progress,
+        );
+      } catch (error) {
+        if (wasInterrupted()) throw error;
+        const failure = labFailure(loaded, error);
+        out?.write(failure);
+        // One lab's failure ends a one-lab run; `lab all` records it and goes on.
+        if (!all) throw error;
         stop();
-        process.stdout.write(renderMarkdown(result) + '\n\n');
-      } else if (!options.json) {
+        process.stderr.write(`devcap: ${failure.error.code}: lab ${loaded.lab.day} (${loaded.lab.slug}): ${failure.error.message}\n`);
+        if (options.debug && error instanceof Error && error.stack) process.stderr.write(error.stack + '\n');
+        entries.push(failure);
+        worst = Math.max(worst, failure.error.exitCode);
+        continue;
+      }
+      // Saved before any reporter runs: a result once measured is never lost.
+      out?.write(result);
+      entries.push(result);
+      worst = Math.max(worst, exitCodeOf(result, Boolean(options.strict)));
+      if (!options.json) {
         stop();
-        process.stdout.write(renderTerminal(result, { color }) + '\n\n');
+        worst = Math.max(worst, report(result, options.markdown ? 'markdown' : 'terminal', color, out?.path));
       }
     }
   } finally {
     stop();
     await releaseAll();
   }
-  if (options.json) process.stdout.write(renderJson(results, target !== 'all') + '\n');
+  if (options.json) process.stdout.write(renderJson(entries, !all) + '\n');
+  return worst;
+}
 
-  const verdicts = results.flatMap((result) => result.claims.map((claim) => claim.verdict));
+/** What a lab's verdicts say: 4 invalid, 1 contradicted (or inconclusive with --strict), else 0. */
+export function exitCodeOf(result: LabResult, strict: boolean): number {
+  const verdicts = result.claims.map((claim) => claim.verdict);
   if (verdicts.includes('invalid')) return ExitCode.runFailed;
   if (verdicts.includes('contradicted')) return ExitCode.contradicted;
-  if (options.strict && verdicts.includes('inconclusive')) return ExitCode.contradicted;
+  if (strict && verdicts.includes('inconclusive')) return ExitCode.contradicted;
   return ExitCode.ok;
+}
+
+function labFailure(loaded: LoadedLab, error: unknown): LabFailure {
+  const { day, slug, title } = loaded.lab;
+  const devcap = error instanceof DevcapError;
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    lab: { day, slug, title },
+    error: {
+      code: devcap ? error.code : 'DEVCAP_INTERNAL',
+      message: error instanceof Error ? error.message : String(error),
+      exitCode: devcap ? error.exitCode : ExitCode.runFailed,
+    },
+  };
+}
+
+/**
+ * Prints the human report. A reporter that throws costs the report, not the result: the
+ * JSON goes to stdout instead (or is already in the --out file), with one line on why.
+ */
+export function report(result: LabResult, kind: 'terminal' | 'markdown', color: boolean, outPath: string | undefined): number {
+  let text: string;
+  try {
+    text = kind === 'markdown' ? renderMarkdown(result) : renderTerminal(result, { color });
+  } catch (error) {
+    const where = outPath ? `the result is in ${outPath}` : 'the result follows as JSON';
+    process.stderr.write(`devcap: DEVCAP_REPORT_FAILED: the ${kind} report of lab ${result.lab.day} failed (${(error as Error).message}); ${where}\n`);
+    if (!outPath) process.stdout.write(renderJson([result], true) + '\n');
+    return ExitCode.runFailed;
+  }
+  process.stdout.write(text + '\n\n');
+  return ExitCode.ok;
+}
+
+/**
+ * `--out <file>`: JSON Lines, one LabResult (or LabFailure) per line, each appended the
+ * moment its lab ends. The file is created (emptied) before the first lab starts, so an
+ * unwritable path is refused before anything runs.
+ */
+export function openOut(path: string): { path: string; write(entry: LabResult | LabFailure): void } {
+  const target = resolvePath(path);
+  try {
+    if (existsSync(target) && statSync(target).isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
+    writeFileSync(target, '');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? `no such directory: ${dirname(target)}` : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
+    throw new UsageError('DEVCAP_BAD_OUT', `--out ${path}: cannot write the results there (${why})`);
+  }
+  return {
+    path: target,
+    write(entry) {
+      try {
+        appendFileSync(target, JSON.stringify(entry) + '\n');
+      } catch (error) {
+        process.stderr.write(`devcap: DEVCAP_OUT_FAILED: could not append to ${target}: ${(error as Error).message}\n`);
+      }
+    },
+  };
 }

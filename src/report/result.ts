@@ -140,6 +140,16 @@ export interface ModelResult {
   }>;
 }
 
+/**
+ * A lab of `lab all` (or of `--out`) that could not produce a result: its error, so the
+ * labs before and after it keep theirs.
+ */
+export interface LabFailure {
+  schemaVersion: number;
+  lab: { day: number; slug: string; title: string };
+  error: { code: string; message: string; exitCode: number };
+}
+
 export interface LabResult {
   schemaVersion: number;
   tool: { name: 'devcap'; version: string };
