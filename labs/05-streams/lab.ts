@@ -64,6 +64,14 @@ export default defineLab({
       summary: 'size of the text file every variant serves and the scripts count, in MiB (64-byte lines)',
     },
   },
+  // The buffered variant holds the whole file for every request in flight (and the
+  // backpressure-ignoring one queues it in memory); the slow client and the readFile line
+  // count hold one more copy each.
+  estimateMemory: ({ fileMb }, connections) => ({
+    bytes: (connections + 2) * fileMb! * MiB,
+    why: `a ${fileMb} MiB file buffered per request at ${connections} connections, plus two more copies`,
+    lower: ['--connections', '--set fileMb'],
+  }),
   async setup({ tempDir, params }) {
     const path = join(tempDir, 'big.txt');
     await writeTextFile(path, params.fileMb! * MiB);

@@ -4,7 +4,8 @@ import { DevcapError, ExitCode, UsageError } from '../errors.js';
 import { exitCodeFor, onInterrupt, ownedCount, releaseAll, wasInterrupted } from '../harness/cleanup.js';
 import { sweep } from '../harness/ownership.js';
 import { givenRedis } from '../infra/redis.js';
-import { runLab } from '../harness/run-lab.js';
+import { checkFits, machineLimits } from '../harness/preflight.js';
+import { resolveConfig, runLab } from '../harness/run-lab.js';
 import { selectLabs, type LoadedLab } from '../lab/registry.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
@@ -79,6 +80,12 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
   const redis = givenRedis(options.redisUrl, Boolean(options.allowRemote));
   const settings = options.set ?? [];
   const plans = selected.map((loaded) => ({ loaded, params: resolveParams(loaded, settings, selected) }));
+  // Every lab of the run must fit before the first one starts.
+  const limits = machineLimits();
+  for (const { loaded, params } of plans) {
+    const { connections } = resolveConfig(loaded, { quick: Boolean(options.quick), connections: options.connections, params, version });
+    checkFits(loaded.lab, params, Math.max(...connections), limits);
+  }
   const color = options.color !== false && !options.json && process.stdout.isTTY && !process.env.NO_COLOR;
   const out = options.out !== undefined ? openOut(options.out) : undefined;
 
