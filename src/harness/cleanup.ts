@@ -72,10 +72,11 @@ function install(): void {
         process.exit(SIGNAL_EXIT_CODES[interrupted]);
       }
       interrupted = signal;
+      // Kept referenced: the process must end by this exit, never by an empty event loop (code 0).
       setTimeout(() => {
         killAllNow();
         process.exit(SIGNAL_EXIT_CODES[signal]);
-      }, CLEANUP_DEADLINE_MS).unref();
+      }, CLEANUP_DEADLINE_MS);
       if (interruptHandler) interruptHandler(signal);
       else void releaseAll().finally(() => process.exit(SIGNAL_EXIT_CODES[signal]));
     });
@@ -172,6 +173,28 @@ export async function releaseAll(): Promise<void> {
   resources.clear();
   await Promise.allSettled(pending.map((resource) => resource.release()));
   if (pending.some((resource) => resource.process || resource.tempDir)) saveRecord();
+  await closeWatchdog();
+}
+
+/**
+ * With nothing left to guard, the watchdog is told to go (its pipe closes) and awaited
+ * briefly, so that when devcap exits, no process of the run is left, the watchdog included.
+ */
+async function closeWatchdog(waitMs = 1000): Promise<void> {
+  const closing = watchdog;
+  if (!closing || resources.size) return;
+  watchdog = undefined;
+  if (closing.exitCode !== null || closing.signalCode !== null) return;
+  // Referenced while we wait, or an otherwise empty event loop would end devcap first.
+  closing.ref();
+  await new Promise<void>((resolve) => {
+    const timer = setTimeout(resolve, waitMs);
+    closing.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    closing.stdin!.end();
+  });
 }
 
 export function ownedCount(): number {
