@@ -155,8 +155,12 @@ export function ownTempDir(dir: string): () => Promise<void> {
   });
 }
 
-/** SIGTERM, then SIGKILL if the child has not exited within `graceMs`. */
-export function stopChild(child: ChildProcess, graceMs = 2000): Promise<void> {
+/**
+ * SIGTERM, then SIGKILL if the child has not exited within `graceMs`: 2 s on a normal end,
+ * 0.5 s once the user asked devcap to stop (a server stuck in a synchronous hash cannot
+ * answer SIGTERM, and Ctrl-C should feel immediate).
+ */
+export function stopChild(child: ChildProcess, graceMs = interrupted ? 500 : 2000): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
