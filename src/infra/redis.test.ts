@@ -81,6 +81,22 @@ describe('givenRedis', () => {
   });
 });
 
+describe('ping', () => {
+  it('gives up on a server that accepts the connection and never answers (it used to wait forever)', async () => {
+    const { createServer } = await import('node:net');
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    const started = Date.now();
+    try {
+      await expect(ping(`redis://127.0.0.1:${port}`, 300)).rejects.toThrow(/timed? ?out/i);
+      expect(Date.now() - started).toBeLessThan(6000);
+    } finally {
+      silent.close();
+    }
+  });
+});
+
 describe('startRedis', () => {
   it('rejects an unreachable REDIS_URL as a missing prerequisite (exit 3)', async () => {
     const error = await startRedis({ kind: 'url', url: 'redis://127.0.0.1:1', origin: '--redis-url' }).catch((caught: unknown) => caught);

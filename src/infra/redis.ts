@@ -118,6 +118,7 @@ export async function ping(url: string, timeoutMs = 2000): Promise<void> {
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => null,
