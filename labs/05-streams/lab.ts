@@ -312,7 +312,8 @@ async function runScript(script: string, filePath: string, expectedLines: number
 /** Runs `node` with the usage reporter preloaded; its report arrives on file descriptor 3. */
 function runWithUsage(args: string[]): Promise<{ stdout: string; stderr: string; usage: { maxRssBytes: number; wallMs: number } | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', REPORT_USAGE, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    // Killed after SCRIPT_TIMEOUT_MS: `close` then reports the signal as a failure.
+    const child = spawn(process.execPath, ['--import', REPORT_USAGE, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], timeout: SCRIPT_TIMEOUT_MS, killSignal: 'SIGKILL' });
     const release = ownChild(child, `streams/${args[0]}`);
     let stdout = '';
     let stderr = '';
@@ -324,12 +325,14 @@ function runWithUsage(args: string[]): Promise<{ stdout: string; stderr: string;
       void release();
       reject(new HarnessError('DEVCAP_SPAWN_FAILED', `${args[0]} could not start: ${error.message}`));
     });
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       void release();
-      if (code !== 0) reject(new HarnessError('DEVCAP_SCRIPT_FAILED', `${args[0]} exited with code ${code}: ${stderr.trim()}`));
+      if (signal) reject(new HarnessError('DEVCAP_SCRIPT_FAILED', `${args[0]} did not finish within ${SCRIPT_TIMEOUT_MS / 1000} s`));
+      else if (code !== 0) reject(new HarnessError('DEVCAP_SCRIPT_FAILED', `${args[0]} exited with code ${code}: ${stderr.trim()}`));
       else resolve({ stdout, stderr, usage: usage ? (JSON.parse(usage) as { maxRssBytes: number; wallMs: number }) : null });
     });
   });
 }
 
+const SCRIPT_TIMEOUT_MS = 120_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
