@@ -15,6 +15,20 @@ export function spinnerFits(stream: NodeJS.WriteStream): boolean {
   return Boolean(stream.isTTY) && Number.isInteger(stream.columns) && stream.columns > 0;
 }
 
+/**
+ * The stream as ora sees it: a terminal resized to 0 columns while the spinner runs reads
+ * as 80 wide, so no later frame can compute an endless number of lines to clear.
+ */
+export function withKnownWidth(stream: NodeJS.WriteStream): NodeJS.WriteStream {
+  return new Proxy(stream, {
+    get(target, property) {
+      if (property === 'columns') return spinnerFits(target) ? target.columns : 80;
+      const value: unknown = Reflect.get(target, property, target);
+      return typeof value === 'function' ? value.bind(target) : value;
+    },
+  });
+}
+
 export async function progressFor(options: { json?: boolean; color?: boolean }, stream: NodeJS.WriteStream = process.stderr): Promise<ProgressOutput> {
   if (options.json) return { progress: { phase() {}, tick() {} }, stop() {} };
   if (!spinnerFits(stream)) {
@@ -32,7 +46,7 @@ export async function progressFor(options: { json?: boolean; color?: boolean }, 
     };
   }
   const { default: ora } = await import('ora');
-  const spinner = ora({ stream, color: 'cyan', isEnabled: options.color !== false }).start();
+  const spinner = ora({ stream: withKnownWidth(stream), color: 'cyan', isEnabled: options.color !== false }).start();
   let phase = '';
   return {
     progress: {
