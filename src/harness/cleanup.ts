@@ -138,7 +138,7 @@ export function own(resource: Resource): () => Promise<void> {
 export function ownChild(child: ChildProcess, name: string, signatures: string[] = []): () => Promise<void> {
   return own({
     name,
-    process: child.pid ? { pid: child.pid, signatures: [child.spawnargs.join(' '), ...signatures] } : undefined,
+    process: child.pid ? { pid: child.pid, signatures: [child.spawnargs.filter(Boolean).join(' '), ...signatures] } : undefined,
     kill: () => {
       if (child.exitCode === null && child.signalCode === null) child.kill('SIGKILL');
     },

@@ -34,7 +34,7 @@ export function runsDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(stateDir(env), 'runs');
 }
 
-/** The command line of a live process, arguments joined by spaces; null when it is gone (or not Linux). */
+/** The command line of a live process, its non-empty arguments joined by spaces; null when it is gone (or not Linux). */
 export function commandLine(pid: number): string | null {
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
