@@ -90,6 +90,18 @@ describe.skipIf(process.platform !== 'linux')('signals', () => {
     await expectAllGoneWithin(2000, seen);
   });
 
+  it('Ctrl-C is answered within a second even while a server is stuck in a 2,000,000-iteration hash', async () => {
+    const { env } = isolated();
+    const { run, seen } = await startUntil(['lab', '2', '--quick', '--set', 'iterations=2000000'], env, ['pbkdf2-sync']);
+    await sleep(1500); // under load: the server is inside pbkdf2Sync and cannot answer SIGTERM
+    const sent = Date.now();
+    run.child.kill('SIGINT');
+    const result = await run;
+    expect(Date.now() - sent).toBeLessThan(1500);
+    expect(result.code).toBe(130);
+    await expectAllGoneWithin(1000, seen);
+  });
+
   it('a second Ctrl-C kills every child at once and exits 130', async () => {
     const { env } = isolated();
     const stubborn = fileURLToPath(new URL('./fixtures/ignores-sigterm.mjs', import.meta.url));
