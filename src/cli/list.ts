@@ -12,7 +12,7 @@ export function listLabs(labs: LoadedLab[], json: boolean): string {
     variants: Object.keys(lab.variants),
     claims: lab.claims.map((claim) => ({ id: claim.id, kind: claim.kind, statement: claim.statement })),
     requires: requirementsOf(lab),
-    /** Whether each requirement is available on this machine (Redis: REDIS_URL or redis-server on PATH). */
+    /** Whether each requirement is available on this machine (Redis: --redis-url / DEVCAP_REDIS_URL, or redis-server on PATH). */
     available: Object.fromEntries(requirementsOf(lab).map((name) => [name, found[name].found])),
     params: Object.fromEntries(Object.entries(lab.params ?? {}).map(([name, param]) => [name, { default: param.default, summary: param.summary }])),
   }));

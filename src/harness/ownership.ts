@@ -52,12 +52,14 @@ function alive(pid: number): boolean {
   }
 }
 
-/** Still the process we started: alive, and showing one of its recorded command lines. */
-export function isStillOurs(owned: OwnedProcess): boolean {
+/**
+ * Still the process we started: alive, and showing one of its recorded command lines.
+ * Without /proc (macOS) a command line cannot be read: `unreadable` says what to assume.
+ */
+export function isStillOurs(owned: OwnedProcess, unreadable = false): boolean {
   if (!alive(owned.pid)) return false;
   const line = commandLine(owned.pid);
-  // Without /proc there is no way to tell a reused pid from ours: leave it.
-  if (line === null) return false;
+  if (line === null) return unreadable;
   return owned.signatures.some((signature) => line === signature || line.startsWith(`${signature} `));
 }
 
@@ -66,11 +68,15 @@ export function isOurTempDir(dir: string): boolean {
   return dirname(resolve(dir)) === resolve(tmpdir()) && basename(dir).startsWith('devcap-');
 }
 
-/** Kills what is still ours and removes the temp dirs; returns how many things it removed. */
-export function reap(processes: OwnedProcess[], tempDirs: string[]): number {
+/**
+ * Kills what is still ours and removes the temp dirs; returns how many things it removed.
+ * `immediate`: devcap died a moment ago (the watchdog), so a pid whose command line cannot
+ * be read is still ours; a later sweep leaves such a pid alone, as it may have been reused.
+ */
+export function reap(processes: OwnedProcess[], tempDirs: string[], immediate = false): number {
   let removed = 0;
   for (const owned of processes) {
-    if (!isStillOurs(owned)) continue;
+    if (!isStillOurs(owned, immediate)) continue;
     try {
       process.kill(owned.pid, 'SIGKILL');
       removed++;

@@ -29,6 +29,6 @@ createInterface({ input: process.stdin })
     }
   })
   .on('close', () => {
-    reap([...processes.values()], [...tempDirs]);
+    reap([...processes.values()], [...tempDirs], true);
     process.exit(0);
   });
