@@ -6,6 +6,8 @@ export const ExitCode = {
   prerequisite: 3,
   runFailed: 4,
   interrupted: 130,
+  hangup: 129,
+  terminated: 143,
 } as const;
 
 /**

@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { BIN, runCli } from './run-cli.js';
 
 const BIN_PACKAGE = fileURLToPath(new URL('../package.json', import.meta.url));
 const TRACE = fileURLToPath(new URL('./trace-modules.cjs', import.meta.url));
@@ -79,7 +80,7 @@ describe('devcap list', () => {
 });
 
 describe('bad input: one line, a DEVCAP_* code, exit 2, no stack trace', () => {
-  const cases: Array<[string, string[], RegExp]> = [
+  const cases: Array<[string, string[], RegExp, Record<string, string>?]> = [
     ['an unknown day', ['lab', '99'], /DEVCAP_UNKNOWN_LAB: no lab "99"/],
     ['an unknown slug', ['lab', 'event-loops'], /DEVCAP_UNKNOWN_LAB/],
     ['a negative duration', ['lab', '2', '--duration', '-1'], /DEVCAP_BAD_OPTION: --duration/],
@@ -93,10 +94,22 @@ describe('bad input: one line, a DEVCAP_* code, exit 2, no stack trace', () => {
     ['--json with --markdown', ['lab', '2', '--json', '--markdown'], /DEVCAP_USAGE: option '--json' cannot be used with option '--markdown'/],
     ['an unknown parameter', ['lab', '2', '--set', 'speed=3'], /DEVCAP_UNKNOWN_PARAM/],
     ['a parameter out of range', ['lab', '2', '--set', 'iterations=1'], /DEVCAP_BAD_PARAM/],
-    ['a malformed --set', ['lab', '2', '--set', 'iterations'], /DEVCAP_BAD_OPTION: --set/],
+    ['a malformed --set', ['lab', '2', '--set', 'iterations'], /DEVCAP_BAD_OPTION: --set takes name=value: give iterations a whole number from 1000 to 2000000/],
+    ['--set without a name', ['lab', '2', '--set', '=5'], /DEVCAP_BAD_OPTION: --set takes name=value.*parameters: iterations \(from 1000 to 2000000\)/],
+    ['--set x, no value and no such parameter', ['lab', '2', '--set', 'x'], /DEVCAP_BAD_OPTION: --set takes name=value.*\(got "x"\)/],
+    ['a fraction for a whole-number parameter', ['lab', '2', '--set', 'iterations=1000.5'], /DEVCAP_BAD_PARAM: iterations takes a whole number from 1000 to 2000000 \(got "1000\.5"\)/],
+    ['a hex value', ['lab', '2', '--set', 'iterations=0x10'], /DEVCAP_BAD_PARAM: iterations takes a whole number/],
+    ['an exponent', ['lab', '2', '--set', 'iterations=1e4'], /DEVCAP_BAD_PARAM: iterations takes a whole number/],
+    ['a name from the prototype', ['lab', '2', '--set', 'constructor=1'], /DEVCAP_UNKNOWN_PARAM: no parameter "constructor"/],
+    ['a fractional TTL', ['lab', '12', '--set', 'ttlSec=1.5'], /DEVCAP_BAD_PARAM: ttlSec takes a whole number from 1 to 3600/],
+    ['a run too big for memory', ['lab', '5', '--set', 'fileMb=256', '--connections', '1000'], /DEVCAP_TOO_BIG: lab 5 \(streams\) would need about 250\.8 GiB .*lower --connections or --set fileMb$/],
+    ['more connections than --connections allows', ['lab', '1', '--connections', '100000'], /DEVCAP_BAD_OPTION: --connections takes a whole number from 1 to 1000/],
+    ['an unwritable --out', ['lab', '1', '--out', '/nonexistent/dir/x.json'], /DEVCAP_BAD_OUT: --out \/nonexistent\/dir\/x\.json: cannot write the results there \(no such directory/],
+    ['a remote --redis-url', ['lab', '12', '--redis-url', 'redis://10.0.0.1:6379'], /DEVCAP_REMOTE_REDIS: --redis-url names 10\.0\.0\.1.*--allow-remote/],
+    ['a remote DEVCAP_REDIS_URL', ['lab', '12', '--quick'], /DEVCAP_REMOTE_REDIS: DEVCAP_REDIS_URL names/, { DEVCAP_REDIS_URL: 'redis://10.0.0.1' }],
   ];
-  it.each(cases)('%s', async (_name, args, message) => {
-    const result = await runCli(args);
+  it.each(cases)('%s', async (_name, args, message, env) => {
+    const result = await runCli(args, { env });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
     const lines = result.stderr.trim().split('\n');
@@ -104,6 +117,12 @@ describe('bad input: one line, a DEVCAP_* code, exit 2, no stack trace', () => {
     expect(lines[0]).toMatch(/^devcap: DEVCAP_[A-Z_]+: /);
     expect(lines[0]).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('more connections than open files allow: DEVCAP_TOO_BIG naming --connections', () => {
+    const run = spawnSync('bash', ['-c', `ulimit -n 300; exec '${process.execPath}' '${BIN}' lab 1 --connections 500`], { encoding: 'utf8' });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^devcap: DEVCAP_TOO_BIG: lab 1 at 500 connections needs about \d+ open files, and the limit here is 300 \(ulimit -n\): lower --connections to \d+ or less, or raise ulimit -n\n$/);
   });
 
   it('--debug adds the stack trace', async () => {

@@ -1,11 +1,11 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findRedis } from '../dist/src/infra/redis.js';
 import type { LabResult } from '../dist/src/report/result.js';
-import { childrenOf, isAlive, runCli } from './run-cli.js';
+import { cmdline, descendantsOf, isAlive, runCli } from './run-cli.js';
 
 // A machine without Redis: no REDIS_URL, and a PATH with no redis-server on it (node is
 // started by absolute path, so nothing else needs PATH).
@@ -13,20 +13,6 @@ const emptyDir = mkdtempSync(join(tmpdir(), 'devcap-no-redis-'));
 afterAll(() => rmSync(emptyDir, { recursive: true, force: true }));
 const withoutRedis = { PATH: emptyDir, REDIS_URL: undefined };
 const redisInstalled = findRedis({ PATH: process.env.PATH }).kind === 'binary';
-
-function cmdline(pid: number): string {
-  try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
-  } catch {
-    return '';
-  }
-}
-
-async function descendantsOf(pid: number): Promise<number[]> {
-  const found: number[] = [];
-  for (const child of await childrenOf(pid)) found.push(child, ...(await descendantsOf(child)));
-  return found;
-}
 
 function redisServersOn(port: string): number[] {
   try {
@@ -40,7 +26,7 @@ describe('without Redis', () => {
   it('devcap list says which labs need Redis and that it is missing', async () => {
     const text = await runCli(['list'], { env: withoutRedis });
     expect(text.code).toBe(0);
-    expect(text.stdout).toMatch(/rate-limiting[\s\S]*needs: redis \(not found: apt-get install redis-server, brew install redis, or set REDIS_URL\)/);
+    expect(text.stdout).toMatch(/rate-limiting[\s\S]*needs: redis \(not found: apt-get install redis-server, brew install redis, or --redis-url\)/);
     const json = await runCli(['list', '--json'], { env: withoutRedis });
     const rows = JSON.parse(json.stdout) as Array<{ day: number; requires: string[]; available: Record<string, boolean> }>;
     const caching = rows.find((row) => row.day === 12)!;

@@ -48,6 +48,12 @@ export default defineLab({
       summary: 'size of the tiny file in KB',
     },
   },
+  // fs.promises.readFile holds the whole big file for every request in flight.
+  estimateMemory: ({ fileKb, tinyFileKb }, connections) => ({
+    bytes: connections * (fileKb! + tinyFileKb!) * 1024,
+    why: `a ${fileKb} KB file read whole by each of ${connections} requests in flight`,
+    lower: ['--connections', '--set fileKb'],
+  }),
   async setup({ tempDir, params }) {
     await writeFile(join(tempDir, 'big.txt'), Buffer.alloc(params.fileKb! * 1024, LINE));
     await writeFile(join(tempDir, 'tiny.txt'), Buffer.alloc(params.tinyFileKb! * 1024, LINE));

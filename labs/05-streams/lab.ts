@@ -10,6 +10,7 @@ import { HarnessError } from '../../src/errors.js';
 import { ownChild } from '../../src/harness/cleanup.js';
 import { VariantProcess } from '../../src/harness/variant-process.js';
 import { defineLab } from '../../src/lab/define.js';
+import { timeToFirstByte } from './measure/time-to-first-byte.js';
 
 const MiB = 1024 * 1024;
 /** fs.createReadStream's default chunk size (its highWaterMark). */
@@ -63,6 +64,14 @@ export default defineLab({
       summary: 'size of the text file every variant serves and the scripts count, in MiB (64-byte lines)',
     },
   },
+  // The buffered variant holds the whole file for every request in flight (and the
+  // backpressure-ignoring one queues it in memory); the slow client and the readFile line
+  // count hold one more copy each.
+  estimateMemory: ({ fileMb }, connections) => ({
+    bytes: (connections + 2) * fileMb! * MiB,
+    why: `a ${fileMb} MiB file buffered per request at ${connections} connections, plus two more copies`,
+    lower: ['--connections', '--set fileMb'],
+  }),
   async setup({ tempDir, params }) {
     const path = join(tempDir, 'big.txt');
     await writeTextFile(path, params.fileMb! * MiB);
@@ -290,23 +299,6 @@ async function slowClientGrowth(server: VariantProcess, windowMs: number): Promi
   return Math.max(peak - before, GROWTH_FLOOR_BYTES);
 }
 
-/** One GET on a fresh connection: milliseconds until the first byte of the body arrives; then it hangs up. */
-function timeToFirstByte(port: number, path: string): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const started = performance.now();
-    const req = request({ host: '127.0.0.1', port, path, agent: false, timeout: 30_000 }, (res) => {
-      res.once('data', () => {
-        resolve(performance.now() - started);
-        req.destroy();
-      });
-      res.on('error', () => {});
-    });
-    req.on('timeout', () => req.destroy(new HarnessError('DEVCAP_DRIVE_TIMEOUT', `GET ${path} sent no body within 30 s`)));
-    req.on('error', reject);
-    req.end();
-  });
-}
-
 /** Runs a line-counting script with the usage reporter preloaded, and checks its count. */
 async function runScript(script: string, filePath: string, expectedLines: number): Promise<{ maxRssBytes: number; wallMs: number }> {
   const result = await runWithUsage([here(script), filePath]);
@@ -320,7 +312,8 @@ async function runScript(script: string, filePath: string, expectedLines: number
 /** Runs `node` with the usage reporter preloaded; its report arrives on file descriptor 3. */
 function runWithUsage(args: string[]): Promise<{ stdout: string; stderr: string; usage: { maxRssBytes: number; wallMs: number } | null }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['--import', REPORT_USAGE, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'] });
+    // Killed after SCRIPT_TIMEOUT_MS: `close` then reports the signal as a failure.
+    const child = spawn(process.execPath, ['--import', REPORT_USAGE, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], timeout: SCRIPT_TIMEOUT_MS, killSignal: 'SIGKILL' });
     const release = ownChild(child, `streams/${args[0]}`);
     let stdout = '';
     let stderr = '';
@@ -332,12 +325,14 @@ function runWithUsage(args: string[]): Promise<{ stdout: string; stderr: string;
       void release();
       reject(new HarnessError('DEVCAP_SPAWN_FAILED', `${args[0]} could not start: ${error.message}`));
     });
-    child.on('close', (code) => {
+    child.on('close', (code, signal) => {
       void release();
-      if (code !== 0) reject(new HarnessError('DEVCAP_SCRIPT_FAILED', `${args[0]} exited with code ${code}: ${stderr.trim()}`));
+      if (signal) reject(new HarnessError('DEVCAP_SCRIPT_FAILED', `${args[0]} did not finish within ${SCRIPT_TIMEOUT_MS / 1000} s`));
+      else if (code !== 0) reject(new HarnessError('DEVCAP_SCRIPT_FAILED', `${args[0]} exited with code ${code}: ${stderr.trim()}`));
       else resolve({ stdout, stderr, usage: usage ? (JSON.parse(usage) as { maxRssBytes: number; wallMs: number }) : null });
     });
   });
 }
 
+const SCRIPT_TIMEOUT_MS = 120_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));

@@ -71,7 +71,7 @@ async function databaseIsBack(context: ScenarioContext): Promise<string | null> 
   const deadline = performance.now() + 5000;
   for (;;) {
     try {
-      if ((await fetch(`${context.env.DATABASE_URL}/health`)).ok) return null;
+      if ((await fetch(`${context.env.DATABASE_URL}/health`, { signal: AbortSignal.timeout(2000) })).ok) return null;
     } catch {
       // still down
     }
@@ -203,7 +203,7 @@ export default defineLab({
         {
           name: `stop the database (it refuses connections for ${OUTAGE_MS} ms), then ask: 503 service_unavailable`,
           action: async (context) => {
-            const response = await fetch(`${context.env.DATABASE_URL}/admin/outage?ms=${OUTAGE_MS}`, { method: 'POST' });
+            const response = await fetch(`${context.env.DATABASE_URL}/admin/outage?ms=${OUTAGE_MS}`, { method: 'POST', signal: AbortSignal.timeout(10_000) });
             return response.ok ? null : `the database's outage endpoint answered ${response.status}`;
           },
           path: '/api/products/2',

@@ -12,16 +12,18 @@ const CATEGORIES = 20;
 
 /** Statements the database process has executed so far. */
 async function databaseQueries(databaseUrl: string): Promise<number> {
-  const response = await fetch(`${databaseUrl}/stats`);
+  const response = await fetch(`${databaseUrl}/stats`, { signal: AbortSignal.timeout(10_000) });
   return ((await response.json()) as { queries: number }).queries;
 }
 
 function get(port: number, path: string, agent: Agent): Promise<void> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent }, (res) => {
+    const req = request({ host: '127.0.0.1', port, path, agent, timeout: 10_000 }, (res) => {
       res.resume();
       res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${path} answered ${res.statusCode}`))));
+      res.on('error', reject);
     });
+    req.on('timeout', () => req.destroy(new Error(`${path}: no answer within 10 s`)));
     req.on('error', reject);
     req.end();
   });
@@ -276,8 +278,8 @@ export default defineLab({
   ],
   async calibrate(params, env): Promise<Record<string, number>> {
     const run = () =>
-      fetch(`${env.DATABASE_URL}/query`, { method: 'POST', body: JSON.stringify({ name: 'bestSellers', params: [1] }) }).then((response) => response.json());
-    const busyMs = async () => ((await (await fetch(`${env.DATABASE_URL}/stats`)).json()) as { busyMs: number }).busyMs;
+      fetch(`${env.DATABASE_URL}/query`, { method: 'POST', body: JSON.stringify({ name: 'bestSellers', params: [1] }), signal: AbortSignal.timeout(10_000) }).then((response) => response.json());
+    const busyMs = async () => ((await (await fetch(`${env.DATABASE_URL}/stats`, { signal: AbortSignal.timeout(10_000) })).json()) as { busyMs: number }).busyMs;
     for (let i = 0; i < 5; i++) await run();
     const before = await busyMs();
     for (let i = 0; i < 20; i++) await run();

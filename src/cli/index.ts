@@ -11,9 +11,12 @@ export interface LabCommandOptions {
   duration?: number;
   connections?: number;
   rounds?: number;
-  set?: Record<string, number>;
+  set?: string[];
   variant?: Record<string, string>;
   claims?: string[];
+  redisUrl?: string;
+  allowRemote?: boolean;
+  out?: string;
   json?: boolean;
   markdown?: boolean;
   strict?: boolean;
@@ -34,6 +37,9 @@ export const labOptions: Option[] = [
     collectSubstitute,
   ),
   new Option('--claims <ids>', 'judge only these claims (comma-separated ids; devcap list shows them) and run only what they need').argParser(claimList),
+  new Option('--redis-url <url>', 'use this Redis instead of a private redis-server (also DEVCAP_REDIS_URL; REDIS_URL is ignored); loopback only unless --allow-remote'),
+  new Option('--allow-remote', 'let --redis-url / DEVCAP_REDIS_URL name a Redis on another machine'),
+  new Option('--out <file>', 'also write each lab\'s result to this file as it ends (JSON Lines: one result per line)'),
   new Option('--json', 'print the result as JSON on stdout, nothing else').conflicts('markdown'),
   new Option('--markdown', 'print the result as Markdown (for course notes and CI summaries)'),
   new Option('--strict', 'exit 1 when a claim is inconclusive, not only when contradicted'),
@@ -60,7 +66,8 @@ export function buildProgram(labs: LabManifestEntry[]): Command {
       `\nLabs:\n${labTable(labs)}\n\nExamples:\n  devcap lab 2                 run the event-loop lab\n` +
         `  devcap lab event-loop --quick --json\n  devcap lab all --quick       every lab, CI-sized\n` +
         `\nExit codes: 0 claims confirmed, 1 a claim contradicted (or inconclusive with --strict),\n` +
-        `2 bad usage, 3 missing prerequisite, 4 the run itself failed, 130 interrupted.`,
+        `2 bad usage, 3 missing prerequisite, 4 the run itself failed,\n` +
+        `130 / 143 / 129 stopped by SIGINT (Ctrl-C) / SIGTERM / SIGHUP after cleaning up.`,
     );
 
   program
@@ -94,7 +101,7 @@ export function buildProgram(labs: LabManifestEntry[]): Command {
     .addOption(new Option('--port <n>', 'listen on this port instead of a free one').argParser(positiveInteger('--port', { min: 1, max: 65535 })))
     .addOption(new Option('--host <address>', 'listen on this address instead of 127.0.0.1 (0.0.0.0 lets a workshop room in)'))
     .addOption(new Option('--set <name=value>', 'change a lab parameter (repeatable)').argParser(collectSetting))
-    .action(async (target: string, variant: string | undefined, options: { port?: number; host?: string; set?: Record<string, number> }) => {
+    .action(async (target: string, variant: string | undefined, options: { port?: number; host?: string; set?: string[] }) => {
       const { serveCommand } = await import('./serve-command.js');
       const { loadLab } = await import('../lab/registry.js');
       const loaded = await loadLab(selectEntry(labs, target).folder);
@@ -175,8 +182,20 @@ function printError(error: unknown, debug: boolean): number {
   return ExitCode.runFailed;
 }
 
+/**
+ * A reader that went away (`devcap lab 1 | head -1`) is not an error: stop everything and
+ * leave quietly, as a Unix tool does.
+ */
+function quitOnClosedStdout(): void {
+  process.stdout.on('error', (error: NodeJS.ErrnoException) => {
+    if (error.code !== 'EPIPE') throw error;
+    void import('../harness/cleanup.js').then(({ releaseAll }) => releaseAll()).finally(() => process.exit(ExitCode.ok));
+  });
+}
+
 export async function main(argv: string[]): Promise<void> {
   const debug = argv.includes('--debug');
+  quitOnClosedStdout();
   try {
     const labs = await readManifest();
     const program = buildProgram(labs);

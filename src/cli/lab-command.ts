@@ -1,52 +1,51 @@
-import { existsSync, statSync } from 'node:fs';
-import { resolve as resolvePath } from 'node:path';
-import { ExitCode, UsageError } from '../errors.js';
-import { onInterrupt, ownedCount, releaseAll } from '../harness/cleanup.js';
-import { runLab, type Progress } from '../harness/run-lab.js';
+import { appendFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, resolve as resolvePath } from 'node:path';
+import { DevcapError, ExitCode, UsageError } from '../errors.js';
+import { exitCodeFor, onInterrupt, ownedCount, releaseAll, wasInterrupted } from '../harness/cleanup.js';
+import { sweep } from '../harness/ownership.js';
+import { givenRedis } from '../infra/redis.js';
+import { checkFits, machineLimits } from '../harness/preflight.js';
+import { resolveConfig, runLab } from '../harness/run-lab.js';
 import { selectLabs, type LoadedLab } from '../lab/registry.js';
 import { renderJson } from '../report/json.js';
 import { renderMarkdown } from '../report/markdown.js';
-import type { LabResult } from '../report/result.js';
+import { SCHEMA_VERSION, type LabFailure, type LabResult } from '../report/result.js';
 import { renderTerminal } from '../report/terminal.js';
 import type { LabCommandOptions } from './index.js';
+import { kindOf, paramValue, rangeOf } from './parse.js';
+import { progressFor } from './progress.js';
 
-/** Lab parameters: defaults, overridden by `--set`, checked against each lab's declared range. */
-export function resolveParams(loaded: LoadedLab, settings: Record<string, number>, selected: LoadedLab[]): Record<string, number> {
-  const declared = loaded.lab.params ?? {};
-  for (const name of Object.keys(settings)) {
-    if (!selected.some(({ lab }) => lab.params?.[name])) {
-      const known = selected.flatMap(({ lab }) => Object.keys(lab.params ?? {}));
-      throw new UsageError('DEVCAP_UNKNOWN_PARAM', `no parameter "${name}" here${known.length ? `; parameters: ${known.join(', ')}` : ''}`);
+/**
+ * Lab parameters: defaults, overridden by `--set name=value`. A name counts only when a
+ * selected lab declares it as its own (not `constructor` through the prototype); each
+ * value must fit its parameter's kind and range.
+ */
+export function resolveParams(loaded: LoadedLab, settings: string[], selected: LoadedLab[]): Record<string, number> {
+  const declaredBy = (name: string) => selected.map(({ lab }) => lab.params ?? {}).find((params) => Object.hasOwn(params, name))?.[name];
+  const known = () => {
+    const names = [...new Set(selected.flatMap(({ lab }) => Object.keys(lab.params ?? {})))];
+    return names.length ? `; parameters: ${names.map((name) => `${name} (${rangeOf(declaredBy(name)!) || 'any'})`).join(', ')}` : '';
+  };
+  const given = new Map<string, string>();
+  for (const setting of settings) {
+    const equals = setting.indexOf('=');
+    const name = equals === -1 ? setting : setting.slice(0, equals);
+    const param = name ? declaredBy(name) : undefined;
+    if (equals === -1 || !name) {
+      if (param) throw new UsageError('DEVCAP_BAD_OPTION', `--set takes name=value: give ${name} ${kindOf(param)}, e.g. --set ${name}=${param.default} (got "${setting}")`);
+      const first = selected.flatMap(({ lab }) => Object.entries(lab.params ?? {}))[0];
+      const example = first ? `--set ${first[0]}=${first[1].default}` : '--set iterations=120000';
+      throw new UsageError('DEVCAP_BAD_OPTION', `--set takes name=value, e.g. ${example} (got "${setting}")${known()}`);
     }
+    if (!param) throw new UsageError('DEVCAP_UNKNOWN_PARAM', `no parameter "${name}" here${known()}`);
+    given.set(name, setting.slice(equals + 1));
   }
   const params: Record<string, number> = {};
-  for (const [name, param] of Object.entries(declared)) {
-    const value = settings[name] ?? param.default;
-    if ((param.min !== undefined && value < param.min) || (param.max !== undefined && value > param.max)) {
-      throw new UsageError('DEVCAP_BAD_PARAM', `${name} must be between ${param.min} and ${param.max} (got ${value})`);
-    }
-    params[name] = value;
+  for (const [name, param] of Object.entries(loaded.lab.params ?? {})) {
+    const raw = given.get(name);
+    params[name] = raw === undefined ? param.default : paramValue(name, param, raw);
   }
   return params;
-}
-
-async function progressFor(options: LabCommandOptions): Promise<{ progress: Progress; stop(): void }> {
-  if (options.json || !process.stderr.isTTY) return { progress: { phase() {}, tick() {} }, stop() {} };
-  const { default: ora } = await import('ora');
-  const spinner = ora({ stream: process.stderr, color: 'cyan', isEnabled: options.color !== false }).start();
-  let phase = '';
-  return {
-    progress: {
-      phase(text) {
-        phase = text;
-        spinner.text = text;
-      },
-      tick(text) {
-        spinner.text = `${phase} · ${text}`;
-      },
-    },
-    stop: () => spinner.stop(),
-  };
 }
 
 /** `--variant name=file`: the name must be one of the lab's variants, the file must exist. */
@@ -67,6 +66,10 @@ export function resolveSubstitutes(selected: LoadedLab[], wanted: Record<string,
 }
 
 export async function runLabCommand(labs: LoadedLab[], target: string, options: LabCommandOptions, version: string): Promise<number> {
+  // What a run killed outright (SIGKILL, the OOM killer) left behind goes first.
+  const swept = sweep();
+  if (swept.removed && !options.json) process.stderr.write(`devcap: removed ${swept.removed} leftover${swept.removed === 1 ? '' : 's'} of an earlier run that did not end cleanly\n`);
+
   const selected = selectLabs(labs, target);
   const substitutes = resolveSubstitutes(selected, options.variant ?? {});
   if (options.claims) {
@@ -74,46 +77,134 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
     const unknown = options.claims.filter((id) => !known.includes(id));
     if (unknown.length) throw new UsageError('DEVCAP_UNKNOWN_CLAIM', `no claim "${unknown[0]}" here; claims: ${known.join(', ')}`);
   }
-  const settings = options.set ?? {};
+  const redis = givenRedis(options.redisUrl, Boolean(options.allowRemote));
+  const settings = options.set ?? [];
   const plans = selected.map((loaded) => ({ loaded, params: resolveParams(loaded, settings, selected) }));
+  // Every lab of the run must fit before the first one starts.
+  const limits = machineLimits();
+  for (const { loaded, params } of plans) {
+    const { connections } = resolveConfig(loaded, { quick: Boolean(options.quick), connections: options.connections, params, version });
+    checkFits(loaded.lab, params, Math.max(...connections), limits);
+  }
   const color = options.color !== false && !options.json && process.stdout.isTTY && !process.env.NO_COLOR;
+  const out = options.out !== undefined ? openOut(options.out) : undefined;
 
   const { progress, stop } = await progressFor(options);
-  onInterrupt(() => {
+  onInterrupt((signal) => {
     stop();
     const count = ownedCount();
     void releaseAll().finally(() => {
-      process.stderr.write(`devcap: interrupted; stopped ${count} process${count === 1 ? '' : 'es'}, nothing left running\n`);
-      process.exit(ExitCode.interrupted);
+      process.stderr.write(`devcap: interrupted (${signal}); stopped ${count} process${count === 1 ? '' : 'es'}, nothing left running\n`);
+      process.exit(exitCodeFor(signal));
     });
   });
 
-  const results: LabResult[] = [];
+  const all = target === 'all';
+  const entries: Array<LabResult | LabFailure> = [];
+  let worst: number = ExitCode.ok;
   try {
     for (const { loaded, params } of plans) {
-      const result = await runLab(
-        loaded,
-        { quick: Boolean(options.quick), durationSec: options.duration, connections: options.connections, rounds: options.rounds, params, version, substitutes, claims: options.claims },
-        progress,
-      );
-      results.push(result);
-      if (options.markdown) {
+      let result: LabResult;
+      try {
+        result = await runLab(
+          loaded,
+          { quick: Boolean(options.quick), durationSec: options.duration, connections: options.connections, rounds: options.rounds, params, version, substitutes, claims: options.claims, redis },
+          progress,
+        );
+      } catch (error) {
+        if (wasInterrupted()) throw error;
+        const failure = labFailure(loaded, error);
+        out?.write(failure);
+        // One lab's failure ends a one-lab run; `lab all` records it and goes on.
+        if (!all) throw error;
         stop();
-        process.stdout.write(renderMarkdown(result) + '\n\n');
-      } else if (!options.json) {
+        process.stderr.write(`devcap: ${failure.error.code}: lab ${loaded.lab.day} (${loaded.lab.slug}): ${failure.error.message}\n`);
+        if (options.debug && error instanceof Error && error.stack) process.stderr.write(error.stack + '\n');
+        entries.push(failure);
+        worst = Math.max(worst, failure.error.exitCode);
+        continue;
+      }
+      // Saved before any reporter runs: a result once measured is never lost.
+      out?.write(result);
+      entries.push(result);
+      worst = Math.max(worst, exitCodeOf(result, Boolean(options.strict)));
+      if (!options.json) {
         stop();
-        process.stdout.write(renderTerminal(result, { color }) + '\n\n');
+        worst = Math.max(worst, report(result, options.markdown ? 'markdown' : 'terminal', color, out?.path));
       }
     }
   } finally {
     stop();
     await releaseAll();
   }
-  if (options.json) process.stdout.write(renderJson(results, target !== 'all') + '\n');
+  if (options.json) process.stdout.write(renderJson(entries, !all) + '\n');
+  return worst;
+}
 
-  const verdicts = results.flatMap((result) => result.claims.map((claim) => claim.verdict));
+/** What a lab's verdicts say: 4 invalid, 1 contradicted (or inconclusive with --strict), else 0. */
+export function exitCodeOf(result: LabResult, strict: boolean): number {
+  const verdicts = result.claims.map((claim) => claim.verdict);
   if (verdicts.includes('invalid')) return ExitCode.runFailed;
   if (verdicts.includes('contradicted')) return ExitCode.contradicted;
-  if (options.strict && verdicts.includes('inconclusive')) return ExitCode.contradicted;
+  if (strict && verdicts.includes('inconclusive')) return ExitCode.contradicted;
   return ExitCode.ok;
+}
+
+function labFailure(loaded: LoadedLab, error: unknown): LabFailure {
+  const { day, slug, title } = loaded.lab;
+  const devcap = error instanceof DevcapError;
+  return {
+    schemaVersion: SCHEMA_VERSION,
+    lab: { day, slug, title },
+    error: {
+      code: devcap ? error.code : 'DEVCAP_INTERNAL',
+      message: error instanceof Error ? error.message : String(error),
+      exitCode: devcap ? error.exitCode : ExitCode.runFailed,
+    },
+  };
+}
+
+/**
+ * Prints the human report. A reporter that throws costs the report, not the result: the
+ * JSON goes to stdout instead (or is already in the --out file), with one line on why.
+ */
+export function report(result: LabResult, kind: 'terminal' | 'markdown', color: boolean, outPath: string | undefined): number {
+  let text: string;
+  try {
+    text = kind === 'markdown' ? renderMarkdown(result) : renderTerminal(result, { color });
+  } catch (error) {
+    const where = outPath ? `the result is in ${outPath}` : 'the result follows as JSON';
+    process.stderr.write(`devcap: DEVCAP_REPORT_FAILED: the ${kind} report of lab ${result.lab.day} failed (${(error as Error).message}); ${where}\n`);
+    if (!outPath) process.stdout.write(renderJson([result], true) + '\n');
+    return ExitCode.runFailed;
+  }
+  process.stdout.write(text + '\n\n');
+  return ExitCode.ok;
+}
+
+/**
+ * `--out <file>`: JSON Lines, one LabResult (or LabFailure) per line, each appended the
+ * moment its lab ends. The file is created (emptied) before the first lab starts, so an
+ * unwritable path is refused before anything runs.
+ */
+export function openOut(path: string): { path: string; write(entry: LabResult | LabFailure): void } {
+  const target = resolvePath(path);
+  try {
+    if (existsSync(target) && statSync(target).isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
+    writeFileSync(target, '');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    const why = code === 'ENOENT' ? `no such directory: ${dirname(target)}` : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
+    throw new UsageError('DEVCAP_BAD_OUT', `--out ${path}: cannot write the results there (${why})`);
+  }
+  return {
+    path: target,
+    write(entry) {
+      try {
+        appendFileSync(target, JSON.stringify(entry) + '\n');
+      } catch (error) {
+        process.stderr.write(`devcap: DEVCAP_OUT_FAILED: could not append to ${target}: ${(error as Error).message}\n`);
+      }
+    },
+  };
 }

@@ -12,7 +12,7 @@ export function listLabs(labs: LabManifestEntry[], json: boolean): string {
     variants: lab.variants.map((variant) => variant.name),
     claims: lab.claims,
     requires: lab.requires,
-    /** Whether each requirement is available on this machine (Redis: redis-server on PATH, or a given URL). */
+    /** Whether each requirement is available on this machine (Redis: --redis-url / DEVCAP_REDIS_URL, or redis-server on PATH). */
     available: Object.fromEntries(lab.requires.map((name) => [name, found[name].found])),
     params: Object.fromEntries(Object.entries(lab.params).map(([name, param]) => [name, { default: param.default, summary: param.summary }])),
   }));

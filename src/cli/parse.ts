@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import type { LabParameter } from '../lab/types.js';
 
 /** Option values, checked at parse time so bad input never reaches a run. */
 export function positiveInteger(flag: string, { min = 1, max = Number.MAX_SAFE_INTEGER } = {}) {
@@ -11,14 +12,38 @@ export function positiveInteger(flag: string, { min = 1, max = Number.MAX_SAFE_I
   };
 }
 
-/** `--set name=value`, repeatable. */
-export function collectSetting(raw: string, previous: Record<string, number> = {}): Record<string, number> {
-  const match = /^([a-zA-Z][\w-]*)=(.+)$/.exec(raw);
-  const value = match ? Number(match[2]) : Number.NaN;
-  if (!match || !Number.isFinite(value)) {
-    throw new UsageError('DEVCAP_BAD_OPTION', `--set takes name=number, e.g. --set iterations=120000 (got "${raw}")`);
+/** `--set name=value`, repeatable: collected as given, and checked against the lab's parameters (see `lab-command.ts`). */
+export function collectSetting(raw: string, previous: string[] = []): string[] {
+  return [...previous, raw];
+}
+
+/** "from 1 to 3600", "from 0", "up to 10", or "" for a parameter without bounds. */
+export function rangeOf(param: LabParameter): string {
+  if (param.min !== undefined && param.max !== undefined) return `from ${param.min} to ${param.max}`;
+  if (param.min !== undefined) return `from ${param.min}`;
+  if (param.max !== undefined) return `up to ${param.max}`;
+  return '';
+}
+
+/**
+ * A parameter's value: plain decimal digits (a fraction only where the lab declares
+ * `integer: false`), within its range. No exponent, hex, `Infinity` or blank forms, which
+ * `Number()` would take.
+ */
+export function kindOf(param: LabParameter): string {
+  const range = rangeOf(param);
+  return `${param.integer === false ? 'a decimal number' : 'a whole number'}${range ? ` ${range}` : ''}`;
+}
+
+export function paramValue(name: string, param: LabParameter, raw: string): number {
+  const integer = param.integer !== false;
+  const pattern = integer ? /^-?\d+$/ : /^-?\d+(\.\d+)?$/;
+  const value = Number(raw);
+  const inRange = (param.min === undefined || value >= param.min) && (param.max === undefined || value <= param.max);
+  if (!pattern.test(raw) || !Number.isFinite(value) || (integer && !Number.isSafeInteger(value)) || !inRange) {
+    throw new UsageError('DEVCAP_BAD_PARAM', `${name} takes ${kindOf(param)} (got "${raw}")`);
   }
-  return { ...previous, [match[1]!]: value };
+  return value;
 }
 
 /** `--variant name=file`, repeatable: the file runs in place of the lab's variant `name`. */

@@ -4,7 +4,9 @@
  * server by hand, and for workshops: the instructor serves, the room sends requests.
  */
 import { ExitCode, PrerequisiteError, UsageError } from '../errors.js';
-import { onInterrupt, ownedCount, releaseAll } from '../harness/cleanup.js';
+import { exitCodeFor, onInterrupt, ownedCount, releaseAll } from '../harness/cleanup.js';
+import { sweep } from '../harness/ownership.js';
+import { givenRedis } from '../infra/redis.js';
 import { provide, resolveConfig, startVariant } from '../harness/run-lab.js';
 import type { LoadedLab } from '../lab/registry.js';
 import { resolveParams } from './lab-command.js';
@@ -12,7 +14,7 @@ import { resolveParams } from './lab-command.js';
 export interface ServeOptions {
   port?: number;
   host?: string;
-  set?: Record<string, number>;
+  set?: string[];
   /** Print a live line a second (a terminal with a known width). */
   live: boolean;
 }
@@ -58,23 +60,25 @@ export async function serveCommand(loaded: LoadedLab, wanted: string | undefined
     throw new UsageError('DEVCAP_UNKNOWN_VARIANT', `lab ${lab.day} has no variant "${variant}"; variants: ${names.join(', ')}`);
   }
   const host = options.host ?? '127.0.0.1';
-  const params = resolveParams(loaded, options.set ?? {}, [loaded]);
+  const params = resolveParams(loaded, options.set ?? [], [loaded]);
   const config = resolveConfig(loaded, { quick: false, params, version: '', substitutes: {} });
 
   let stopping = false;
-  onInterrupt(() => {
+  sweep();
+  // Ctrl-C is how a served variant is meant to end: exit 0. SIGTERM and SIGHUP are not: 143 and 129.
+  onInterrupt((signal) => {
     if (stopping) return;
     stopping = true;
     const count = ownedCount();
     void releaseAll().finally(() => {
       process.stderr.write(`\ndevcap: stopped ${count} process${count === 1 ? '' : 'es'}, nothing left running\n`);
-      process.exit(0);
+      process.exit(signal === 'SIGINT' ? 0 : exitCodeFor(signal));
     });
   });
 
   const releases: Array<() => Promise<void>> = [];
   const quiet = { phase() {}, tick() {} };
-  const provided = await provide(loaded, config, quiet, releases);
+  const provided = await provide(loaded, config, quiet, releases, givenRedis(undefined, false));
   const skipped = provided.skipped.find((entry) => entry.variant === variant);
   if (skipped) throw new PrerequisiteError(`DEVCAP_${skipped.requires[0]!.toUpperCase()}_MISSING`, `${lab.slug}/${variant} cannot run here: ${skipped.reason}`);
   const env = { ...provided.env, DEVCAP_HOST: host, DEVCAP_COUNT_REQUESTS: '1', ...(options.port ? { DEVCAP_PORT: String(options.port) } : {}) };

@@ -15,6 +15,7 @@ export function fingerprint(): Environment {
     loadAverage: [round2(load[0]!), round2(load[1]!), round2(load[2]!)],
     totalMemoryBytes: os.totalmem(),
     uvThreadpoolSize: threadpoolSize(),
+    redis: null,
   };
 }
 

@@ -107,11 +107,14 @@ export async function warmUp(
     while (remaining > 0 && performance.now() < deadline) {
       remaining--;
       await new Promise<void>((resolve) => {
-        const req = request({ host: '127.0.0.1', port: options.port, path: options.path, method: options.method ?? 'GET', headers: options.headers, agent }, (res) => {
+        const timeout = Math.max(1, deadline - performance.now());
+        const req = request({ host: '127.0.0.1', port: options.port, path: options.path, method: options.method ?? 'GET', headers: options.headers, agent, timeout }, (res) => {
           res.resume();
           res.on('end', resolve);
           res.on('error', () => resolve());
         });
+        // A warm-up answer that never comes must not hold the run past its deadline.
+        req.on('timeout', () => req.destroy());
         req.on('error', () => resolve());
         req.end(options.body);
       });

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { HarnessError, PrerequisiteError } from '../errors.js';
+import type { GivenRedis } from '../infra/redis.js';
 import { provideRequirements, requirementsOf, unmetBy } from '../infra/requirements.js';
 import type { LoadedLab } from '../lab/registry.js';
 import { metrics as standardMetrics, type MetricName, type MetricTable } from '../lab/metrics.js';
@@ -37,6 +38,8 @@ export interface RunOptions {
   substitutes?: Record<string, string>;
   /** `--claims a,b`: evaluate only these claims, and run only what they need. */
   claims?: string[];
+  /** `--redis-url` / `DEVCAP_REDIS_URL`, already checked; else a private redis-server. */
+  redis?: GivenRedis;
 }
 
 export interface Progress {
@@ -100,6 +103,7 @@ export function narrowed(loaded: LoadedLab, ids: string[]): LoadedLab {
 /** What a lab run has to work with once its services are up. */
 interface Provided {
   env: Record<string, string>;
+  redis: string | null;
   skipped: SkippedVariant[];
   services: LabResult['services'];
 }
@@ -117,7 +121,7 @@ export async function runLab(original: LoadedLab, options: RunOptions, progress:
   const config = resolveConfig(loaded, options);
   const releases: Array<() => Promise<void>> = [];
   try {
-    const provided = await provide(loaded, config, progress, releases);
+    const provided = await provide(loaded, config, progress, releases, options.redis);
     const isSkipped = (name: string) => provided.skipped.some((entry) => entry.variant === name);
     const loadedNames = (loaded.lab.workload.variants ?? Object.keys(loaded.lab.variants)).filter((name) => !isSkipped(name));
     const runs = await runRounds(loaded, loadedNames, config, provided.env, progress, releases);
@@ -132,18 +136,18 @@ export async function runLab(original: LoadedLab, options: RunOptions, progress:
         await server.stop();
       }
     }
-    return assemble(loaded, options, config, environment, provided, runs, scenarioResults, startedAt, started);
+    return assemble(loaded, options, config, { ...environment, redis: provided.redis }, provided, runs, scenarioResults, startedAt, started);
   } finally {
     for (const release of releases.reverse()) await release();
   }
 }
 
 /** Real services (Redis, the database), the lab's data and its own services. */
-export async function provide(loaded: LoadedLab, config: RunConfig, progress: Progress, releases: Array<() => Promise<void>>): Promise<Provided> {
+export async function provide(loaded: LoadedLab, config: RunConfig, progress: Progress, releases: Array<() => Promise<void>>, redis?: GivenRedis): Promise<Provided> {
   const { lab } = loaded;
   const env: Record<string, string> = {};
   const services: LabResult['services'] = [];
-  const requirements = await provideRequirements(requirementsOf(lab), progress);
+  const requirements = await provideRequirements(requirementsOf(lab), progress, { redis });
   releases.push(requirements.release);
   Object.assign(env, requirements.env);
   for (const note of requirements.notes) services.push({ name: note.slice(0, note.indexOf(':')), summary: note.slice(note.indexOf(':') + 2) });
@@ -177,7 +181,7 @@ export async function provide(loaded: LoadedLab, config: RunConfig, progress: Pr
     env[serviceEnvName(name)] = `http://127.0.0.1:${service.port}`;
     services.push({ name, summary: definition.summary });
   }
-  return { env, skipped, services };
+  return { env, redis: requirements.redis, skipped, services };
 }
 
 /** Rounds of fresh processes; the order alternates (A B C, C B A) so drift favours no one. */

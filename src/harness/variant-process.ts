@@ -47,10 +47,11 @@ export class VariantProcess {
 
   /** Ready = the child announced its port and answered one request. No sleeps. */
   static async start(options: StartOptions): Promise<VariantProcess> {
-    const child = spawn(process.execPath, ['--import', PROBE_PATH, options.file], {
-      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
-      env: { ...process.env, ...options.env },
-    });
+    const env = { ...process.env, ...options.env };
+    // The user's own REDIS_URL (their app's, maybe a shared server) never reaches a server
+    // devcap starts: only the Redis devcap provided for the run does.
+    if (!Object.hasOwn(options.env, 'REDIS_URL')) delete env.REDIS_URL;
+    const child = spawn(process.execPath, ['--import', PROBE_PATH, options.file], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
     const release = ownChild(child, options.name);
     const stderr: string[] = [];
     const output = { text: '' };

@@ -19,7 +19,7 @@ export async function startDatabase(): Promise<RunningDatabase> {
 
 /** Statements the database has executed since it started, in total and by name. */
 export async function databaseStats(url: string): Promise<{ queries: number; byName: Record<string, number>; busyMs: number }> {
-  const response = await fetch(`${url}/stats`);
+  const response = await fetch(`${url}/stats`, { signal: AbortSignal.timeout(10_000) });
   if (!response.ok) throw new Error(`database /stats answered ${response.status}`);
   return (await response.json()) as { queries: number; byName: Record<string, number>; busyMs: number };
 }

@@ -2,8 +2,8 @@ import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:f
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { ExitCode, PrerequisiteError } from '../errors.js';
-import { findRedis, ping, startRedis } from './redis.js';
+import { ExitCode, PrerequisiteError, UsageError } from '../errors.js';
+import { findRedis, givenRedis, ping, startRedis } from './redis.js';
 
 const installed = findRedis({ PATH: process.env.PATH });
 const dir = mkdtempSync(join(tmpdir(), 'devcap-redis-test-'));
@@ -19,8 +19,15 @@ const alive = (pid: number) => {
 };
 
 describe('findRedis', () => {
-  it('prefers REDIS_URL', () => {
-    expect(findRedis({ REDIS_URL: 'redis://10.0.0.5:6379', PATH: process.env.PATH })).toEqual({ kind: 'url', url: 'redis://10.0.0.5:6379' });
+  it('never reads the generic REDIS_URL; takes DEVCAP_REDIS_URL, and --redis-url over it', () => {
+    expect(findRedis({ REDIS_URL: 'redis://10.0.0.5:6379', PATH: '/nonexistent' })).toEqual({ kind: 'missing' });
+    expect(findRedis({ REDIS_URL: 'redis://10.0.0.5:6379', DEVCAP_REDIS_URL: 'redis://127.0.0.1:7000', PATH: '/nonexistent' })).toEqual({
+      kind: 'url',
+      url: 'redis://127.0.0.1:7000',
+      origin: 'DEVCAP_REDIS_URL',
+    });
+    const given = givenRedis('redis://localhost:7001', false, { DEVCAP_REDIS_URL: 'redis://127.0.0.1:7000' });
+    expect(findRedis({ DEVCAP_REDIS_URL: 'redis://127.0.0.1:7000' }, given)).toEqual({ kind: 'url', url: 'redis://localhost:7001', origin: '--redis-url' });
   });
 
   it('finds an executable redis-server on PATH', () => {
@@ -42,9 +49,57 @@ describe('findRedis', () => {
   });
 });
 
+describe('givenRedis', () => {
+  it('takes loopback hosts', () => {
+    for (const url of ['redis://127.0.0.1:6379', 'redis://localhost', 'redis://[::1]:6379', 'rediss://127.0.0.2:1', 'redis://:secret@127.0.0.1:6379/2']) {
+      expect(givenRedis(url, false, {})?.url).toBe(url);
+    }
+    expect(givenRedis(undefined, false, {})).toBeUndefined();
+  });
+
+  it('refuses another machine with a usage error (exit 2) unless allowRemote', () => {
+    for (const url of ['redis://10.0.0.1:6379', 'redis://cache.example.com', 'redis://[2001:db8::1]:6379', 'redis://0.0.0.0:6379']) {
+      const error = (() => {
+        try {
+          givenRedis(url, false, {});
+        } catch (caught) {
+          return caught;
+        }
+      })();
+      expect(error, url).toBeInstanceOf(UsageError);
+      expect((error as UsageError).code).toBe('DEVCAP_REMOTE_REDIS');
+      expect((error as UsageError).message).toMatch(/--allow-remote/);
+      expect(givenRedis(url, true, {})?.url).toBe(url);
+    }
+    expect(() => givenRedis(undefined, false, { DEVCAP_REDIS_URL: 'redis://10.0.0.1' })).toThrow(/DEVCAP_REDIS_URL names 10\.0\.0\.1/);
+  });
+
+  it('refuses what is not a redis URL, without showing a password', () => {
+    expect(() => givenRedis('http://127.0.0.1', false, {})).toThrow(/redis:\/\/ or rediss:\/\//);
+    expect(() => givenRedis('not a url', false, {})).toThrow(/takes a URL/);
+    expect(() => givenRedis('redis://:hunter2@10.0.0.1', false, {})).not.toThrow(/hunter2/);
+  });
+});
+
+describe('ping', () => {
+  it('gives up on a server that accepts the connection and never answers (it used to wait forever)', async () => {
+    const { createServer } = await import('node:net');
+    const silent = createServer(() => {});
+    await new Promise<void>((resolve) => silent.listen(0, '127.0.0.1', resolve));
+    const port = (silent.address() as { port: number }).port;
+    const started = Date.now();
+    try {
+      await expect(ping(`redis://127.0.0.1:${port}`, 300)).rejects.toThrow(/timed? ?out/i);
+      expect(Date.now() - started).toBeLessThan(6000);
+    } finally {
+      silent.close();
+    }
+  });
+});
+
 describe('startRedis', () => {
   it('rejects an unreachable REDIS_URL as a missing prerequisite (exit 3)', async () => {
-    const error = await startRedis({ kind: 'url', url: 'redis://127.0.0.1:1' }).catch((caught: unknown) => caught);
+    const error = await startRedis({ kind: 'url', url: 'redis://127.0.0.1:1', origin: '--redis-url' }).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PrerequisiteError);
     expect((error as PrerequisiteError).code).toBe('DEVCAP_REDIS_UNREACHABLE');
     expect((error as PrerequisiteError).exitCode).toBe(ExitCode.prerequisite);

@@ -1,38 +1,95 @@
 /**
- * Redis for the labs that need it: the one `REDIS_URL` names, or else a private
- * `redis-server` from PATH on a free loopback port, with no persistence, owned by the
- * cleanup registry so it stops with the run (also on Ctrl-C and on errors).
+ * Redis for the labs that need it: the server `--redis-url` or `DEVCAP_REDIS_URL` names
+ * (loopback unless `--allow-remote`), or else a private `redis-server` from PATH on a free
+ * loopback port, with no persistence, owned by the cleanup registry so it stops with the
+ * run (also on Ctrl-C, on errors and, through the watchdog, when devcap is killed). The
+ * generic `REDIS_URL` is never read: it often names a developer's own or a shared server.
  */
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants } from 'node:fs';
-import { createServer } from 'node:net';
+import { createServer, isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { HarnessError, PrerequisiteError } from '../errors.js';
+import { HarnessError, PrerequisiteError, UsageError } from '../errors.js';
 import { ownChild } from '../harness/cleanup.js';
 
-export type RedisSource = { kind: 'url'; url: string } | { kind: 'binary'; path: string } | { kind: 'missing' };
+/** A Redis the user named, and where they named it (for messages and the report). */
+export interface GivenRedis {
+  url: string;
+  origin: '--redis-url' | 'DEVCAP_REDIS_URL';
+}
+
+export type RedisSource = ({ kind: 'url' } & GivenRedis) | { kind: 'binary'; path: string } | { kind: 'missing' };
 
 export interface RunningRedis {
   url: string;
   /** Every key a run writes starts with this, so runs never meet on a shared Redis. */
   keyPrefix: string;
-  /** How we got it, in words: `REDIS_URL` or `redis-server 7.0.15 (started for this run)`. */
+  /** Which Redis, in words: `redis://127.0.0.1:6379 (--redis-url)` or `redis-server on port 41233, started for this run`. */
   description: string;
   release(): Promise<void>;
 }
 
 export const REDIS_HOW_TO =
   'install redis-server (apt-get install redis-server, or brew install redis) so devcap can start a private one, ' +
-  'or point REDIS_URL at a running Redis (REDIS_URL=redis://127.0.0.1:6379)';
+  'or name a running Redis with --redis-url redis://127.0.0.1:6379 (or DEVCAP_REDIS_URL)';
 
-const READY_TIMEOUT_MS = 10_000;
-const START_ATTEMPTS = 3;
+/** Loopback: localhost, 127.0.0.0/8, ::1. Load never leaves the machine unless asked to. */
+export function isLoopbackHost(hostname: string): boolean {
+  const host = hostname.replace(/^\[|\]$/g, '').toLowerCase();
+  if (host === 'localhost' || host.endsWith('.localhost')) return true;
+  if (isIP(host) === 4) return host.startsWith('127.');
+  if (isIP(host) === 6) return host === '::1' || host === '0:0:0:0:0:0:0:1' || /^::ffff:127\./.test(host);
+  return false;
+}
+
+/** The URL without its password, for reports and messages. */
+export function redactedUrl(url: string): string {
+  try {
+    const parsed = new URL(url);
+    if (parsed.password) parsed.password = '***';
+    return parsed.toString().replace(/\/$/, '');
+  } catch {
+    return url;
+  }
+}
+
+/**
+ * `--redis-url` (or else `DEVCAP_REDIS_URL`), checked: a redis:// or rediss:// URL, on
+ * loopback unless `allowRemote`. Undefined when neither is given.
+ */
+export function givenRedis(option: string | undefined, allowRemote: boolean, env: NodeJS.ProcessEnv = process.env): GivenRedis | undefined {
+  const given = namedRedis(option, env);
+  if (!given) return undefined;
+  let parsed: URL;
+  try {
+    parsed = new URL(given.url);
+  } catch {
+    throw new UsageError('DEVCAP_BAD_OPTION', `${given.origin} takes a URL such as redis://127.0.0.1:6379 (got "${redactedUrl(given.url)}")`);
+  }
+  if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
+    throw new UsageError('DEVCAP_BAD_OPTION', `${given.origin} takes a redis:// or rediss:// URL (got "${redactedUrl(given.url)}")`);
+  }
+  if (!allowRemote && !isLoopbackHost(parsed.hostname)) {
+    throw new UsageError(
+      'DEVCAP_REMOTE_REDIS',
+      `${given.origin} names ${parsed.hostname}, which is not this machine: a lab puts thousands of commands a second on it. ` +
+        'Use a Redis on 127.0.0.1, or add --allow-remote if you mean it',
+    );
+  }
+  return given;
+}
+
+function namedRedis(option: string | undefined, env: NodeJS.ProcessEnv): GivenRedis | undefined {
+  if (option !== undefined) return { url: option, origin: '--redis-url' };
+  return env.DEVCAP_REDIS_URL ? { url: env.DEVCAP_REDIS_URL, origin: 'DEVCAP_REDIS_URL' } : undefined;
+}
 
 /** Where Redis would come from, without starting anything: cheap enough for `devcap list`. */
-export function findRedis(env: NodeJS.ProcessEnv = process.env): RedisSource {
-  if (env.REDIS_URL) return { kind: 'url', url: env.REDIS_URL };
+export function findRedis(env: NodeJS.ProcessEnv = process.env, given?: GivenRedis): RedisSource {
+  const named = given ?? namedRedis(undefined, env);
+  if (named) return { kind: 'url', ...named };
   for (const dir of (env.PATH ?? '').split(delimiter)) {
     if (!dir) continue;
     const candidate = join(dir, 'redis-server');
@@ -47,10 +104,13 @@ export function findRedis(env: NodeJS.ProcessEnv = process.env): RedisSource {
 }
 
 export function describeSource(source: RedisSource): string {
-  if (source.kind === 'url') return 'found: REDIS_URL';
+  if (source.kind === 'url') return `found: ${redactedUrl(source.url)} (${source.origin})`;
   if (source.kind === 'binary') return `found: ${source.path}, started privately for each run`;
-  return 'not found: apt-get install redis-server, brew install redis, or set REDIS_URL';
+  return 'not found: apt-get install redis-server, brew install redis, or --redis-url';
 }
+
+const READY_TIMEOUT_MS = 10_000;
+const START_ATTEMPTS = 3;
 
 /** Connects, sends PING, expects PONG. Rejects with the client's error otherwise. */
 export async function ping(url: string, timeoutMs = 2000): Promise<void> {
@@ -58,6 +118,7 @@ export async function ping(url: string, timeoutMs = 2000): Promise<void> {
   const client = new Redis(url, {
     lazyConnect: true,
     connectTimeout: timeoutMs,
+    commandTimeout: timeoutMs,
     maxRetriesPerRequest: 0,
     enableOfflineQueue: false,
     retryStrategy: () => null,
@@ -77,16 +138,17 @@ export async function ping(url: string, timeoutMs = 2000): Promise<void> {
   }
 }
 
-/** `REDIS_URL` when set (it must answer), else a private redis-server. Missing both is the caller's business. */
+/** The Redis the user named (it must answer), else a private redis-server. Missing both is the caller's business. */
 export async function startRedis(source: Exclude<RedisSource, { kind: 'missing' }>): Promise<RunningRedis> {
   const keyPrefix = `devcap:${randomBytes(4).toString('hex')}:`;
   if (source.kind === 'url') {
+    const shown = redactedUrl(source.url);
     try {
       await ping(source.url);
     } catch (error) {
-      throw new PrerequisiteError('DEVCAP_REDIS_UNREACHABLE', `REDIS_URL is set but Redis did not answer PING: ${(error as Error).message}`);
+      throw new PrerequisiteError('DEVCAP_REDIS_UNREACHABLE', `the Redis at ${shown} (${source.origin}) did not answer PING: ${(error as Error).message}`);
     }
-    return { url: source.url, keyPrefix, description: 'REDIS_URL', release: async () => {} };
+    return { url: source.url, keyPrefix, description: `${shown} (${source.origin}), keys under ${keyPrefix}`, release: () => deleteKeys(source.url, keyPrefix) };
   }
   let lastError = '';
   // A free port can be taken between our check and redis-server's bind: try again on another.
@@ -103,7 +165,7 @@ export async function startRedis(source: Exclude<RedisSource, { kind: 'missing' 
 async function startServer(binary: string, port: number, keyPrefix: string): Promise<RunningRedis> {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir(), '--loglevel', 'warning'];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const release = ownChild(child, `redis-server :${port}`);
+  const release = ownChild(child, `redis-server :${port}`, [`redis-server 127.0.0.1:${port}`, `${binary} 127.0.0.1:${port}`]);
   const output: string[] = [];
   const keep = (text: string) => {
     output.push(text);
@@ -137,7 +199,30 @@ async function startServer(binary: string, port: number, keyPrefix: string): Pro
   return { url, keyPrefix, description: `redis-server on port ${port}, started for this run`, release };
 }
 
-function freePort(): Promise<number> {
+/**
+ * Removes every key of the run from a Redis that is not ours. Variants write theirs with a
+ * TTL, so a run killed before this still leaves nothing for long.
+ */
+export async function deleteKeys(url: string, keyPrefix: string, timeoutMs = 5000): Promise<void> {
+  const { Redis } = await import('ioredis');
+  const client = new Redis(url, { lazyConnect: true, connectTimeout: timeoutMs, commandTimeout: timeoutMs, maxRetriesPerRequest: 0, retryStrategy: () => null });
+  client.on('error', () => {});
+  try {
+    await client.connect();
+    let cursor = '0';
+    do {
+      const [next, keys] = await client.scan(cursor, 'MATCH', `${keyPrefix}*`, 'COUNT', 1000);
+      cursor = next;
+      if (keys.length) await client.unlink(...keys);
+    } while (cursor !== '0');
+  } catch {
+    // Unreachable now: the keys' own TTLs remove them.
+  } finally {
+    client.disconnect();
+  }
+}
+
+export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
     const server = createServer();
     server.once('error', reject);

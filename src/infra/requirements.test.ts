@@ -22,15 +22,18 @@ const lab = (variants: AnyLab['variants'], requires: AnyLab['requires'] = ['redi
   }) as AnyLab;
 
 // The no-Redis machine: no REDIS_URL, no redis-server on PATH.
-const saved = { PATH: process.env.PATH, REDIS_URL: process.env.REDIS_URL };
+const saved = { PATH: process.env.PATH, REDIS_URL: process.env.REDIS_URL, DEVCAP_REDIS_URL: process.env.DEVCAP_REDIS_URL };
 beforeEach(() => {
   process.env.PATH = '/nonexistent';
-  delete process.env.REDIS_URL;
+  // REDIS_URL is set on many machines and must change nothing
+  process.env.REDIS_URL = 'redis://10.0.0.1:6379';
+  delete process.env.DEVCAP_REDIS_URL;
 });
 afterEach(() => {
   process.env.PATH = saved.PATH;
   if (saved.REDIS_URL === undefined) delete process.env.REDIS_URL;
   else process.env.REDIS_URL = saved.REDIS_URL;
+  if (saved.DEVCAP_REDIS_URL !== undefined) process.env.DEVCAP_REDIS_URL = saved.DEVCAP_REDIS_URL;
 });
 
 describe('requirements', () => {
@@ -45,11 +48,20 @@ describe('requirements', () => {
     expect(provided.missing).toHaveLength(1);
     expect(provided.missing[0]!.message).toMatch(/apt-get install redis-server/);
     expect(provided.missing[0]!.message).toMatch(/brew install redis/);
-    expect(provided.missing[0]!.message).toMatch(/REDIS_URL=/);
+    expect(provided.missing[0]!.message).toMatch(/--redis-url redis:\/\/127\.0\.0\.1:6379/);
     const definition = lab({ plain: { file: 'p.js', summary: '' }, cached: { file: 'c.js', summary: '', requires: ['redis'] } });
     expect(unmetBy(definition, 'plain', provided.missing)).toEqual([]);
     expect(unmetBy(definition, 'cached', provided.missing).map((entry) => entry.requirement)).toEqual(['redis']);
     expect(availability().redis.found).toBe(false);
+    await provided.release();
+  });
+
+  it('a named Redis that does not answer counts as missing, with the reason, instead of aborting', async () => {
+    const provided = await provideRequirements(['redis'], { phase() {} }, { redis: { url: 'redis://127.0.0.1:1', origin: '--redis-url' } });
+    expect(provided.env).toEqual({});
+    expect(provided.redis).toBeNull();
+    expect(provided.missing.map((entry) => entry.requirement)).toEqual(['redis']);
+    expect(provided.missing[0]!.message).toMatch(/the Redis at redis:\/\/127\.0\.0\.1:1 \(--redis-url\) did not answer PING: .*ECONNREFUSED/);
     await provided.release();
   });
 

@@ -5,7 +5,8 @@
  */
 import type { AnyLab, Requirement } from '../lab/types.js';
 import { startDatabase } from './database.js';
-import { describeSource, findRedis, REDIS_HOW_TO, startRedis } from './redis.js';
+import { DevcapError } from '../errors.js';
+import { describeSource, findRedis, REDIS_HOW_TO, startRedis, type GivenRedis } from './redis.js';
 
 export interface MissingRequirement {
   requirement: Requirement;
@@ -19,6 +20,8 @@ export interface ProvidedRequirements {
   missing: MissingRequirement[];
   /** One line per service provided, e.g. `redis: redis-server on port 41233, started for this run`. */
   notes: string[];
+  /** Which Redis the run used, in words; null when it used none. */
+  redis: string | null;
   release(): Promise<void>;
 }
 
@@ -35,7 +38,12 @@ export function unmetBy(lab: AnyLab, variant: string, missing: MissingRequiremen
   return missing.filter((entry) => needs.includes(entry.requirement));
 }
 
-export async function provideRequirements(needs: Requirement[], progress: { phase(text: string): void }): Promise<ProvidedRequirements> {
+export async function provideRequirements(
+  needs: Requirement[],
+  progress: { phase(text: string): void },
+  options: { redis?: GivenRedis } = {},
+): Promise<ProvidedRequirements> {
+  let redisUsed: string | null = null;
   const env: Record<string, string> = {};
   const missing: MissingRequirement[] = [];
   const notes: string[] = [];
@@ -45,16 +53,23 @@ export async function provideRequirements(needs: Requirement[], progress: { phas
   };
   try {
     if (needs.includes('redis')) {
-      const source = findRedis();
+      const source = findRedis(process.env, options.redis);
       if (source.kind === 'missing') {
         missing.push({ requirement: 'redis', message: `Redis is needed for this part and was not found: ${REDIS_HOW_TO}` });
       } else {
-        progress.phase(source.kind === 'url' ? 'connecting to Redis (REDIS_URL)' : 'starting redis-server');
-        const redis = await startRedis(source);
-        releases.push(redis.release);
-        env.REDIS_URL = redis.url;
-        env.REDIS_KEY_PREFIX = redis.keyPrefix;
-        notes.push(`redis: ${redis.description}`);
+        progress.phase(source.kind === 'url' ? `connecting to Redis (${source.origin})` : 'starting redis-server');
+        try {
+          const redis = await startRedis(source);
+          releases.push(redis.release);
+          env.REDIS_URL = redis.url;
+          env.REDIS_KEY_PREFIX = redis.keyPrefix;
+          notes.push(`redis: ${redis.description}`);
+          redisUsed = redis.description;
+        } catch (error) {
+          // A named Redis that does not answer is as good as none: skip what needs it, say why.
+          if (!(error instanceof DevcapError && error.code === 'DEVCAP_REDIS_UNREACHABLE')) throw error;
+          missing.push({ requirement: 'redis', message: `${error.message}; start it, or leave out --redis-url and DEVCAP_REDIS_URL to use a private redis-server` });
+        }
       }
     }
     if (needs.includes('database')) {
@@ -68,7 +83,7 @@ export async function provideRequirements(needs: Requirement[], progress: { phas
     await release();
     throw error;
   }
-  return { env, missing, notes, release };
+  return { env, missing, notes, redis: redisUsed, release };
 }
 
 /** For `devcap list`: whether each requirement is available here, without starting anything. */

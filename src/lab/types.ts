@@ -34,6 +34,8 @@ export interface LabParameter {
   summary: string;
   min?: number;
   max?: number;
+  /** Whole numbers only (default); `false` lets `--set` take a decimal fraction. */
+  integer?: boolean;
 }
 
 export interface RunSizing {
@@ -333,11 +335,25 @@ export interface LabDefinition<V extends string, M extends string = never> {
    */
   drive?: (context: DriveContext) => Promise<Partial<Record<NoInfer<M>, number>>>;
   model?: Model<NoInfer<V>, NoInfer<M>>;
+  /**
+   * Peak memory of a run at these parameters and this many connections, beyond what every
+   * run needs (devcap, the load generator, a small server): checked before anything
+   * starts, so a run that would not fit is refused with the flags to lower.
+   */
+  estimateMemory?: (params: Record<string, number>, connections: number) => MemoryEstimate;
   /** Real services the lab needs (also those of its variants): shown by `devcap list`, started by the run. */
   requires?: Requirement[];
   /** What the terminal report leads with: the bar chart's metric and the table's columns. */
   report?: { headline?: MetricName | NoInfer<M>; columns?: Array<MetricName | NoInfer<M>> };
   takeaway: string;
+}
+
+export interface MemoryEstimate {
+  bytes: number;
+  /** Where it goes, in words, e.g. `a 256 MiB file buffered per request at 1000 connections`. */
+  why: string;
+  /** The flags that shrink it, e.g. `['--connections', '--set fileMb']`. */
+  lower: string[];
 }
 
 export type AnyLab = LabDefinition<string, string>;

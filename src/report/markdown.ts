@@ -12,7 +12,8 @@ export function renderMarkdown(result: LabResult): string {
   out.push(`> ${lab.claim}`, '');
   out.push(
     `Node ${environment.node}, ${environment.cpuCount} × ${environment.cpuModel}; GET ${config.path}` +
-      `${config.side ? ` with GET ${config.side.path} beside it` : ''}; ${config.durationSec} s × ${config.rounds} rounds per variant (${config.mode} run).`,
+      `${config.side ? ` with GET ${config.side.path} beside it` : ''}; ${config.durationSec} s × ${config.rounds} rounds per variant (${config.mode} run).` +
+      (environment.redis ? ` Redis: ${environment.redis}.` : ''),
     '',
   );
   const columns = lab.columns;

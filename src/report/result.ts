@@ -14,6 +14,8 @@ export interface Environment {
   loadAverage: [number, number, number];
   totalMemoryBytes: number;
   uvThreadpoolSize: number;
+  /** Which Redis the run used (a private redis-server, or the one --redis-url named); null when none. */
+  redis: string | null;
 }
 
 export interface RunConfig {
@@ -136,6 +138,16 @@ export interface ModelResult {
     measuredOverPredicted: number;
     reasoning: string;
   }>;
+}
+
+/**
+ * A lab of `lab all` (or of `--out`) that could not produce a result: its error, so the
+ * labs before and after it keep theirs.
+ */
+export interface LabFailure {
+  schemaVersion: number;
+  lab: { day: number; slug: string; title: string };
+  error: { code: string; message: string; exitCode: number };
 }
 
 export interface LabResult {

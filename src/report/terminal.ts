@@ -30,6 +30,7 @@ export function renderTerminal(result: LabResult, options: { color: boolean }): 
         (params ? `; parameters: ${params}` : ''),
     ),
   );
+  if (environment.redis) out.push(c.dim(`Redis: ${environment.redis}`));
   out.push('');
 
   out.push(table(result, c));

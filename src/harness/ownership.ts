@@ -1,0 +1,136 @@
+/**
+ * What a run owns, written down where the next run (and the watchdog) can find it: the
+ * pids of its children with the command line each was started with, and its temp dirs.
+ * A pid is only ever killed while its command line is still the one recorded, so a pid
+ * the system has since given to another program is left alone.
+ */
+import { readdirSync, readFileSync, renameSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { homedir, tmpdir } from 'node:os';
+import { basename, dirname, join, resolve } from 'node:path';
+
+export interface OwnedProcess {
+  pid: number;
+  /** Command lines this process may show (spawn arguments; redis-server renames itself). */
+  signatures: string[];
+}
+
+export interface RunRecord {
+  pid: number;
+  /** devcap's own command line: a live pid with another one is a different program. */
+  signature: string;
+  startedAt: string;
+  processes: OwnedProcess[];
+  tempDirs: string[];
+}
+
+/** `DEVCAP_STATE_DIR`, else `$XDG_STATE_HOME/devcap`, else `~/.local/state/devcap`. */
+export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
+  if (env.DEVCAP_STATE_DIR) return resolve(env.DEVCAP_STATE_DIR);
+  if (env.XDG_STATE_HOME) return join(resolve(env.XDG_STATE_HOME), 'devcap');
+  return join(homedir(), '.local', 'state', 'devcap');
+}
+
+export function runsDir(env: NodeJS.ProcessEnv = process.env): string {
+  return join(stateDir(env), 'runs');
+}
+
+/** The command line of a live process, its non-empty arguments joined by spaces; null when it is gone (or not Linux). */
+export function commandLine(pid: number): string | null {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
+  } catch {
+    return null;
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (error) {
+    return (error as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
+/**
+ * Still the process we started: alive, and showing one of its recorded command lines.
+ * Without /proc (macOS) a command line cannot be read: `unreadable` says what to assume.
+ */
+export function isStillOurs(owned: OwnedProcess, unreadable = false): boolean {
+  if (!alive(owned.pid)) return false;
+  const line = commandLine(owned.pid);
+  if (line === null) return unreadable;
+  return owned.signatures.some((signature) => line === signature || line.startsWith(`${signature} `));
+}
+
+/** Only what devcap itself creates: `devcap-*` directly under the temp directory. */
+export function isOurTempDir(dir: string): boolean {
+  return dirname(resolve(dir)) === resolve(tmpdir()) && basename(dir).startsWith('devcap-');
+}
+
+/**
+ * Kills what is still ours and removes the temp dirs; returns how many things it removed.
+ * `immediate`: devcap died a moment ago (the watchdog), so a pid whose command line cannot
+ * be read is still ours; a later sweep leaves such a pid alone, as it may have been reused.
+ */
+export function reap(processes: OwnedProcess[], tempDirs: string[], immediate = false): number {
+  let removed = 0;
+  for (const owned of processes) {
+    if (!isStillOurs(owned, immediate)) continue;
+    try {
+      process.kill(owned.pid, 'SIGKILL');
+      removed++;
+    } catch {
+      // gone meanwhile
+    }
+  }
+  for (const dir of tempDirs) {
+    if (!isOurTempDir(dir)) continue;
+    try {
+      rmSync(dir, { recursive: true, force: true });
+      removed++;
+    } catch {
+      // best effort
+    }
+  }
+  return removed;
+}
+
+export function writeRecord(record: RunRecord, dir = runsDir()): string {
+  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  const file = join(dir, `${record.pid}.json`);
+  writeFileSync(`${file}.tmp`, JSON.stringify(record));
+  renameSync(`${file}.tmp`, file);
+  return file;
+}
+
+/**
+ * What runs that died without cleaning up (SIGKILL, the OOM killer, a power cut) left:
+ * kills and removes it, and deletes their records. A run still alive is left alone.
+ */
+export function sweep(dir = runsDir()): { runs: number; removed: number } {
+  let entries: string[];
+  try {
+    entries = readdirSync(dir).filter((name) => name.endsWith('.json'));
+  } catch {
+    return { runs: 0, removed: 0 };
+  }
+  let runs = 0;
+  let removed = 0;
+  for (const name of entries) {
+    const file = join(dir, name);
+    let record: RunRecord;
+    try {
+      record = JSON.parse(readFileSync(file, 'utf8')) as RunRecord;
+    } catch {
+      rmSync(file, { force: true });
+      continue;
+    }
+    if (record.pid === process.pid) continue;
+    if (isStillOurs({ pid: record.pid, signatures: [record.signature] })) continue;
+    runs++;
+    removed += reap(record.processes ?? [], record.tempDirs ?? []);
+    rmSync(file, { force: true });
+  }
+  return { runs, removed };
+}

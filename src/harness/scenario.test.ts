@@ -1,0 +1,40 @@
+import { createServer, Agent, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ScenarioContext } from '../lab/types.js';
+import { runStep } from './scenario.js';
+
+let server: Server;
+let port: number;
+beforeAll(async () => {
+  server = createServer((req, res) => res.end('<html>not json</html>'));
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  port = (server.address() as AddressInfo).port;
+});
+afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
+
+const context = (): ScenarioContext => ({ vars: {}, params: {}, env: {}, serverOutput: () => '' });
+
+describe('a scenario step whose own code throws', () => {
+  it('a check that throws (JSON.parse of an unexpected body) fails its step with the message, not the run', async () => {
+    const agent = new Agent({ keepAlive: true });
+    try {
+      const result = await runStep(port, { name: 'reads JSON', path: '/', expectStatus: 200, check: (response) => (JSON.parse(response.body) as { ok: boolean }).ok ? null : 'not ok' }, agent, context());
+      expect(result.passed).toBe(false);
+      expect(result.failure).toMatch(/^check failed: .*JSON/);
+      expect(result.statusCounts).toEqual({ 200: 1 });
+    } finally {
+      agent.destroy();
+    }
+  });
+
+  it('an action that throws fails its step with the message', async () => {
+    const agent = new Agent({ keepAlive: true });
+    try {
+      const result = await runStep(port, { name: 'changes the world', action: () => { throw new Error('database gone'); } }, agent, context());
+      expect(result).toMatchObject({ passed: false, failure: 'action failed: database gone' });
+    } finally {
+      agent.destroy();
+    }
+  });
+});

@@ -1,0 +1,133 @@
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { afterEach, describe, expect, it } from 'vitest';
+import { findRedis } from '../dist/src/infra/redis.js';
+import { BIN, cmdline, descendantsOf, isAlive, runCli } from './run-cli.js';
+
+const redisInstalled = findRedis({ PATH: process.env.PATH }).kind === 'binary';
+const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+// Each run gets a temp dir and a state dir of its own, so "nothing left" can be checked by
+// listing them.
+let dirs: string[] = [];
+afterEach(() => {
+  for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
+});
+function isolated(): { env: Record<string, string | undefined>; tmp: string; state: string } {
+  const tmp = mkdtempSync(join(tmpdir(), 'devcap-lifecycle-tmp-'));
+  const state = mkdtempSync(join(tmpdir(), 'devcap-lifecycle-state-'));
+  dirs.push(tmp, state);
+  return { env: { TMPDIR: tmp, DEVCAP_STATE_DIR: state, REDIS_URL: undefined, DEVCAP_REDIS_URL: undefined }, tmp, state };
+}
+
+/** Starts `lab` and waits until every part named in `parts` shows in a descendant's command line. */
+async function startUntil(args: string[], env: Record<string, string | undefined>, parts: string[]) {
+  const run = runCli(args, { env });
+  const seen = new Map<number, string>();
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    for (const child of await descendantsOf(run.child.pid!)) seen.set(child, cmdline(child));
+    if (parts.every((part) => [...seen.values()].some((command) => command.includes(part)))) break;
+    await sleep(50);
+  }
+  for (const part of parts) expect([...seen.values()].some((command) => command.includes(part)), `no process with ${part}`).toBe(true);
+  return { run, seen };
+}
+
+async function expectAllGoneWithin(ms: number, seen: Map<number, string>): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline && [...seen.keys()].some(isAlive)) await sleep(50);
+  for (const [pid, command] of seen) expect(isAlive(pid), `${pid} (${command}) still running`).toBe(false);
+}
+
+describe.skipIf(process.platform !== 'linux')('a run that is killed', () => {
+  it.skipIf(!redisInstalled)('SIGKILL in the middle of lab 12: within 5 s no process and no temp dir of that run is left', async () => {
+    const { env, tmp } = isolated();
+    const { run, seen } = await startUntil(['lab', '12', '--quick'], env, ['redis-server', 'database-server', '/variants/', 'watchdog']);
+    await sleep(300);
+    for (const child of await descendantsOf(run.child.pid!)) seen.set(child, cmdline(child));
+    run.child.kill('SIGKILL');
+    await run;
+    await expectAllGoneWithin(5000, seen);
+    expect(readdirSync(tmp).filter((name) => name.startsWith('devcap-'))).toEqual([]);
+  });
+
+  it('SIGKILL while lab 3 serves its data file: the temp dir goes too, within 5 s', async () => {
+    const { env, tmp } = isolated();
+    const { run, seen } = await startUntil(['lab', '3', '--quick'], env, ['/variants/']);
+    expect(readdirSync(tmp).filter((name) => name.startsWith('devcap-blocking-io-'))).toHaveLength(1);
+    run.child.kill('SIGKILL');
+    await run;
+    await expectAllGoneWithin(5000, seen);
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline && readdirSync(tmp).some((name) => name.startsWith('devcap-'))) await sleep(50);
+    expect(readdirSync(tmp).filter((name) => name.startsWith('devcap-'))).toEqual([]);
+  });
+
+  it.skipIf(!redisInstalled)('SIGTERM: cleans up, says so, exits 143, leaves no process and no record', async () => {
+    const { env, state } = isolated();
+    const { run, seen } = await startUntil(['lab', '12', '--quick'], env, ['redis-server', 'database-server', '/variants/']);
+    run.child.kill('SIGTERM');
+    const result = await run;
+    expect(result.code).toBe(143);
+    expect(result.stderr).toMatch(/devcap: interrupted \(SIGTERM\); stopped \d+ process/);
+    expect(result.stderr).not.toMatch(/\n\s+at /);
+    await expectAllGoneWithin(2000, seen);
+    expect(existsSync(join(state, 'runs')) ? readdirSync(join(state, 'runs')) : []).toEqual([]);
+  });
+});
+
+describe.skipIf(process.platform !== 'linux')('signals', () => {
+  it('SIGHUP exits 129 after cleaning up', async () => {
+    const { env } = isolated();
+    const { run, seen } = await startUntil(['lab', '1', '--quick'], env, ['/variants/']);
+    run.child.kill('SIGHUP');
+    const result = await run;
+    expect(result.code).toBe(129);
+    await expectAllGoneWithin(2000, seen);
+  });
+
+  it('Ctrl-C is answered within a second even while a server is stuck in a 2,000,000-iteration hash', async () => {
+    const { env } = isolated();
+    const { run, seen } = await startUntil(['lab', '2', '--quick', '--set', 'iterations=2000000'], env, ['pbkdf2-sync']);
+    await sleep(1500); // under load: the server is inside pbkdf2Sync and cannot answer SIGTERM
+    const sent = Date.now();
+    run.child.kill('SIGINT');
+    const result = await run;
+    expect(Date.now() - sent).toBeLessThan(1500);
+    expect(result.code).toBe(130);
+    await expectAllGoneWithin(1000, seen);
+  });
+
+  it('a second Ctrl-C kills every child at once and exits 130', async () => {
+    const { env } = isolated();
+    const stubborn = fileURLToPath(new URL('./fixtures/ignores-sigterm.mjs', import.meta.url));
+    const { run, seen } = await startUntil(['lab', '1', '--quick', '--variant', `node-http=${stubborn}`], env, ['ignores-sigterm']);
+    await sleep(1000); // until it has started ignoring SIGTERM
+    run.child.kill('SIGINT');
+    // The first stop gives a server that ignores SIGTERM 0.5 s; the second Ctrl-C does not wait.
+    await sleep(150);
+    const second = Date.now();
+    run.child.kill('SIGINT');
+    const result = await run;
+    expect(Date.now() - second).toBeLessThan(1000);
+    expect(result.code).toBe(130);
+    expect(result.stderr).toMatch(/devcap: SIGINT again; killed \d+ process/);
+    await expectAllGoneWithin(2000, seen);
+  });
+
+  it('`devcap lab 1 --quick | head -1` ends quietly', () => {
+    const { env } = isolated();
+    const run = spawnSync('bash', ['-c', `set -o pipefail; '${process.execPath}' '${BIN}' lab 1 --quick | head -1`], {
+      env: { ...process.env, ...env, NO_COLOR: '1' },
+      encoding: 'utf8',
+      timeout: 90_000,
+    });
+    expect(run.stdout.split('\n').filter(Boolean)).toHaveLength(1);
+    expect(run.stderr).not.toMatch(/EPIPE|DEVCAP_INTERNAL|\n\s+at /);
+    expect(run.status).toBe(0);
+  });
+});

@@ -1,0 +1,53 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { findRedis, freePort, ping } from '../dist/src/infra/redis.js';
+import type { LabResult } from '../dist/src/report/result.js';
+import { runCli } from './run-cli.js';
+
+const installed = findRedis({ PATH: process.env.PATH });
+
+/** One command to the test's own Redis, over the same client the labs use. */
+async function redisCommand(url: string, ...args: string[]): Promise<unknown> {
+  const { Redis } = await import('ioredis');
+  const client = new Redis(url);
+  try {
+    return await client.call(args[0]!, ...args.slice(1));
+  } finally {
+    client.disconnect();
+  }
+}
+
+describe.skipIf(installed.kind !== 'binary')('--redis-url: a Redis the user gives', () => {
+  let server: ChildProcess;
+  let url: string;
+  beforeAll(async () => {
+    const port = await freePort();
+    url = `redis://127.0.0.1:${port}`;
+    server = spawn((installed as { path: string }).path, ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no'], { stdio: 'ignore' });
+    for (let i = 0; i < 100; i++) {
+      try {
+        await ping(url, 200);
+        break;
+      } catch {
+        await new Promise((resolve) => setTimeout(resolve, 50));
+      }
+    }
+  });
+  afterAll(() => void server?.kill('SIGKILL'));
+
+  it('is used instead of REDIS_URL, named in the report, and left without a key of the run', async () => {
+    const { code, stdout, stderr } = await runCli(['lab', '11', '--quick', '--json', '--redis-url', url], { env: { REDIS_URL: 'redis://10.0.0.1:6379', DEVCAP_REDIS_URL: undefined } });
+    expect(stderr).toBe('');
+    expect(code).toBe(0);
+    const result = JSON.parse(stdout) as LabResult;
+    expect(result.skipped).toEqual([]);
+    const prefix = /keys under (devcap:[0-9a-f]+:)/.exec(result.environment.redis ?? '')?.[1];
+    expect(result.environment.redis).toMatch(new RegExp(`^${url} \\(--redis-url\\), keys under devcap:`));
+    expect(prefix).toBeDefined();
+    // the lab really wrote here (the limiters' counters), and nothing of it remains
+    const stats = String(await redisCommand(url, 'INFO', 'commandstats'));
+    expect(Number(/cmdstat_evalsha:calls=(\d+)/.exec(stats)?.[1] ?? 0)).toBeGreaterThan(100);
+    expect(await redisCommand(url, 'KEYS', `${prefix}*`)).toEqual([]);
+    expect(await redisCommand(url, 'DBSIZE')).toBe(0);
+  });
+});
