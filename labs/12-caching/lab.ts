@@ -118,7 +118,7 @@ export default defineLab({
     path: HOT_PATH,
     readyPath: '/ping',
     sizing: { durationSec: 2, warmupRequests: 10, rounds: 3, connections: [10] },
-    quick: { durationSec: 1, warmupRequests: 10, rounds: 3, connections: [10] },
+    quick: { durationSec: 1, warmupRequests: 10, rounds: 5, connections: [10] },
   },
   metrics: {
     hitRatio: { label: 'hit ratio', unit: 'ratio', better: 'higher' },
