@@ -103,13 +103,16 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
   const entries: Array<LabResult | LabFailure> = [];
   let worst: number = ExitCode.ok;
   try {
-    for (const { loaded, params } of plans) {
+    for (const [index, { loaded, params }] of plans.entries()) {
+      // `lab all` says where it is in the curriculum on every progress line.
+      const place = plans.length > 1 ? `lab ${index + 1} of ${plans.length} · ` : '';
+      const labProgress = { phase: (text: string) => progress.phase(place + text), tick: (text: string) => progress.tick(text) };
       let result: LabResult;
       try {
         result = await runLab(
           loaded,
           { quick: Boolean(options.quick), durationSec: options.duration, connections: options.connections, rounds: options.rounds, params, version, substitutes, claims: options.claims, redis },
-          progress,
+          labProgress,
         );
       } catch (error) {
         if (wasInterrupted()) throw error;

@@ -201,16 +201,35 @@ async function runRounds(
     const stop = () => calibrator!.stop();
     releases.push(stop);
   }
+  const total = config.connections.length * config.rounds * names.length;
+  const started = performance.now();
   for (const connections of config.connections) {
     for (let round = 0; round < config.rounds; round++) {
       const order = round % 2 === 0 ? names : [...names].reverse();
       for (const [position, variant] of order.entries()) {
-        progress.phase(`${loaded.lab.slug}: ${variant}, ${connections} connection${connections === 1 ? '' : 's'}, round ${round + 1}/${config.rounds}`);
+        const left = timeLeft(runs.length, total, performance.now() - started, config.durationSec);
+        progress.phase(
+          `${loaded.lab.slug}: ${variant}, ${connections} connection${connections === 1 ? '' : 's'}, round ${round + 1}/${config.rounds} ` +
+            `(run ${runs.length + 1} of ${total}, ${left})`,
+        );
         runs.push(await runOnce(loaded, variant, connections, round, position, config, env, progress, calibrator));
       }
     }
   }
   return runs;
+}
+
+/**
+ * What the progress line says is left of the loads: before the first run, the plan (each
+ * run is its measured seconds plus about 1.5 s to start a process, warm up and read the
+ * probe); after it, the pace of the runs so far on this machine.
+ */
+export function timeLeft(done: number, total: number, elapsedMs: number, durationSec: number): string {
+  const remaining = total - done;
+  const perRunSec = done ? elapsedMs / 1000 / done : durationSec + 1.5;
+  const seconds = Math.max(1, Math.round(remaining * perRunSec));
+  const text = seconds < 90 ? `${seconds} s` : `${Math.round(seconds / 60)} min`;
+  return `${done ? '' : 'about '}${text} of loads left`;
 }
 
 async function runOnce(
