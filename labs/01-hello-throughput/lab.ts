@@ -12,8 +12,8 @@ export default defineLab({
   workload: {
     path: '/',
     readyPath: '/',
-    sizing: { durationSec: 1, warmupRequests: 3000, rounds: 3, connections: [1, 10, 50] },
-    quick: { durationSec: 1, warmupRequests: 2000, rounds: 5, connections: [10] },
+    sizing: { durationSec: 1, warmupRequests: 3000, rounds: 4, connections: [1, 10, 50] },
+    quick: { durationSec: 1, warmupRequests: 2000, rounds: 4, connections: [10] },
     claimsAtConnections: 10,
   },
   report: {

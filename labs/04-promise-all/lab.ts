@@ -103,7 +103,7 @@ export default defineLab({
     // as soon as it can reach them, without waiting out their response times.
     readyPath: '/dashboard/0',
     readyStatus: 502,
-    sizing: { durationSec: 2, warmupRequests: 6, rounds: 4, connections: [2] },
+    sizing: { durationSec: 2, warmupRequests: 6, rounds: 5, connections: [2] },
     quick: { durationSec: 1, warmupRequests: 2, rounds: 5, connections: [2] },
   },
   report: {

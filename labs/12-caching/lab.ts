@@ -117,7 +117,7 @@ export default defineLab({
   workload: {
     path: HOT_PATH,
     readyPath: '/ping',
-    sizing: { durationSec: 2, warmupRequests: 10, rounds: 3, connections: [10] },
+    sizing: { durationSec: 2, warmupRequests: 10, rounds: 5, connections: [10] },
     quick: { durationSec: 1, warmupRequests: 10, rounds: 5, connections: [10] },
   },
   metrics: {
