@@ -1,5 +1,15 @@
 import { describe, expect, it } from 'vitest';
-import { timeLeft } from './run-lab.js';
+import { bracket, timeLeft } from './run-lab.js';
+
+describe('bracket', () => {
+  it('takes the geometric mean of the calibrations before and after a load', () => {
+    expect(bracket({ workMs: 20 }, { workMs: 45 })).toEqual({ workMs: 30 });
+  });
+
+  it('keeps the value before when the one after is missing or not positive', () => {
+    expect(bracket({ workMs: 20, other: 3 }, { workMs: 0 })).toEqual({ workMs: 20, other: 3 });
+  });
+});
 
 describe('timeLeft', () => {
   it('plans from the run length before the first run', () => {

@@ -219,6 +219,16 @@ async function runRounds(
   return runs;
 }
 
+/** Each unit measured before and after a load, as one value: their geometric mean. */
+export function bracket(before: Record<string, number>, after: Record<string, number>): Record<string, number> {
+  return Object.fromEntries(
+    Object.entries(before).map(([key, value]) => {
+      const other = after[key];
+      return [key, other !== undefined && value > 0 && other > 0 ? Math.sqrt(value * other) : value];
+    }),
+  );
+}
+
 /**
  * What the progress line says is left of the loads: before the first run, the plan (each
  * run is its measured seconds plus about 1.5 s to start a process, warm up and read the
@@ -250,7 +260,7 @@ async function runOnce(
     const load = { port: server.port, path, method, headers, body, connections };
     await warmUp({ ...load, count: config.warmupRequests });
     // Measured now, while this variant waits: the same minute of the same shared machine as its load.
-    const calibration = calibrator ? await calibrator.measure(config.params, env) : undefined;
+    const before = calibrator ? await calibrator.measure(config.params, env) : undefined;
     await server.probe('reset');
     const result = await runLoad({
       ...load,
@@ -260,6 +270,7 @@ async function runOnce(
       side: config.side ?? undefined,
       onTick: (count) => progress.tick(`${count.toLocaleString('en-US')} req/s`),
     });
+    const calibration = before && lab.calibrateAround ? bracket(before, await calibrator!.measure(config.params, env)) : before;
     if (!server.alive) {
       throw new HarnessError('DEVCAP_VARIANT_CRASHED', `${lab.slug}/${variant} died under load${server.stderrTail() ? `: ${server.stderrTail()}` : ''}`);
     }

@@ -330,6 +330,13 @@ export interface LabDefinition<V extends string, M extends string = never> {
    */
   calibrate?: (params: Record<string, number>, env: Record<string, string>) => Promise<Record<string, number>> | Record<string, number>;
   /**
+   * Calibrate right after each load as well, and use the geometric mean of the two: the
+   * calibration then brackets the load in time, so a shared machine that slows down or
+   * speeds up during the run moves both sides. For CPU-time units (lab 2's hash); not for a
+   * service a load leaves busy for a while (a database still draining queued queries).
+   */
+  calibrateAround?: boolean;
+  /**
    * Extra measurement after each run's load, against the same process (e.g. a slow
    * client, time to first byte). Returns values for the lab's own metrics.
    */
