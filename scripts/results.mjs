@@ -12,6 +12,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { loadavg } from 'node:os';
 import { loadAllLabs, SOURCE_LABS_DIR } from '../dist/src/lab/registry.js';
 
 const bin = fileURLToPath(new URL('../bin/devcap.js', import.meta.url));
@@ -80,9 +81,17 @@ let example = null;
 for (const { lab, folder, compiledDir } of labs) {
   const collected = [];
   const walls = [];
+  const loads = [];
+  const failures = [];
   for (let i = 0; i < runs; i++) {
+    loads.push(loadavg()[0]);
     const { result, error } = devcap(['lab', String(lab.day), '--quick']);
-    if (!result) throw new Error(`lab ${lab.day}: ${error}`);
+    if (!result) {
+      // A run that produced no result is reported, not hidden: the table counts it.
+      failures.push(error);
+      process.stderr.write(`lab ${lab.day} run ${i + 1}/${runs}: no result: ${error}\n`);
+      continue;
+    }
     collected.push(result);
     walls.push(result.wallTimeMs);
     if (lab.day === 2 && !example) example = result;
@@ -97,6 +106,7 @@ for (const { lab, folder, compiledDir } of labs) {
       process.stderr.write(`lab ${lab.day} control ${name}: ${result.claims.map((claim) => `${claim.id} ${claim.verdict}`).join(', ')}\n`);
     }
   }
+  if (!collected.length) throw new Error(`lab ${lab.day}: no run produced a result: ${failures[0]}`);
   const first = collected[0];
   const rows = lab.claims.map((definition) => {
     const results = collected.map((result) => result.claims.find((claim) => claim.id === definition.id));
@@ -109,7 +119,9 @@ for (const { lab, folder, compiledDir } of labs) {
   const block = [
     START,
     `Measured by \`npm run results\` on ${first.startedAt.slice(0, 10)}: Node ${env.node}, ${env.cpuCount} × ${env.cpuModel}, ` +
-      `${runs} \`--quick\` runs in a row (${(median(walls) / 1000).toFixed(1)} s each, median), and each negative control once.`,
+      `${runs} \`--quick\` runs in a row (${(median(walls) / 1000).toFixed(1)} s each, median; load average ` +
+      `${Math.min(...loads).toFixed(1)}–${Math.max(...loads).toFixed(1)} when they started), and each negative control once.` +
+      (failures.length ? ` ${failures.length} run(s) produced no result: ${failures[0]}` : ''),
     '',
     '| claim | verdicts | effect: median (min–max) | weakest 95% bound | its control | threshold |',
     '|---|---|---|---|---|---|',
