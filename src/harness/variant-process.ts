@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { HarnessError } from '../errors.js';
+import { send } from '../lab/http.js';
 import { ownChild } from './cleanup.js';
 import type { ProbeReading } from './probe.js';
 
@@ -187,17 +187,7 @@ async function firstAnswer(port: number, path: string, status: number, child: Ch
 }
 
 /** One GET on loopback; resolves with the status once the body has been read. */
-export function get(port: number, path: string, timeoutMs = 5000): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET', timeout: timeoutMs, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end();
-  });
+export async function get(port: number, path: string, timeoutMs = 5000): Promise<{ status: number; body: string }> {
+  const { status, body } = await send({ port, path, timeoutMs });
+  return { status, body };
 }
