@@ -32,7 +32,7 @@ export interface HttpAnswer {
 
 /** A request that got no complete answer: refused, reset (DEVCAP_HTTP_FAILED), or too slow (DEVCAP_HTTP_TIMEOUT). */
 export class HttpFailure extends HarnessError {
-  constructor(code: 'DEVCAP_HTTP_FAILED' | 'DEVCAP_HTTP_TIMEOUT', message: string) {
+  constructor(code: FailureCode, message: string) {
     super(code, message);
     this.name = 'HttpFailure';
   }
@@ -40,19 +40,33 @@ export class HttpFailure extends HarnessError {
 
 const describe = (options: HttpRequest) => `${options.method ?? 'GET'} ${options.path}`;
 
+type FailureCode = 'DEVCAP_HTTP_FAILED' | 'DEVCAP_HTTP_TIMEOUT';
+
+/**
+ * A promise's outcome, decided once: the first of an answer, an error or the deadline wins,
+ * the deadline is cleared, and `after` runs (hanging up, for a request that is done with).
+ */
+function once(timeoutMs: number, onTimeout: () => void, after: () => void = () => {}) {
+  let settled = false;
+  const timer = setTimeout(onTimeout, timeoutMs);
+  return (outcome: () => void) => {
+    if (settled) return;
+    settled = true;
+    clearTimeout(timer);
+    outcome();
+    after();
+  };
+}
+
 /** One request; resolves once the whole body has arrived (read as text, or thrown away). */
 export function send(options: HttpRequest & { discardBody?: boolean }): Promise<HttpAnswer> {
   const sent = performance.now();
   return new Promise((resolve, reject) => {
-    let settled = false;
-    const settle = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      outcome();
-    };
-    const fail = (message: string, code: 'DEVCAP_HTTP_FAILED' | 'DEVCAP_HTTP_TIMEOUT' = 'DEVCAP_HTTP_FAILED') =>
-      settle(() => reject(new HttpFailure(code, `${describe(options)}: ${message}`)));
+    const settle = once(options.timeoutMs, () => {
+      fail(`no answer within ${formatMs(options.timeoutMs)}`, 'DEVCAP_HTTP_TIMEOUT');
+      req.destroy();
+    });
+    const fail = (message: string, code: FailureCode = 'DEVCAP_HTTP_FAILED') => settle(() => reject(new HttpFailure(code, `${describe(options)}: ${message}`)));
     const headers: Record<string, string> = { ...options.headers };
     if (options.body !== undefined) headers['content-length'] ??= String(Buffer.byteLength(options.body));
     const req = request(
@@ -66,10 +80,6 @@ export function send(options: HttpRequest & { discardBody?: boolean }): Promise<
         res.on('aborted', () => fail('the answer was cut off'));
       },
     );
-    const timer = setTimeout(() => {
-      fail(`no answer within ${formatMs(options.timeoutMs)}`, 'DEVCAP_HTTP_TIMEOUT');
-      req.destroy();
-    }, options.timeoutMs);
     req.on('error', (error) => fail(error.message));
     req.end(options.body);
   });
@@ -83,17 +93,12 @@ export function send(options: HttpRequest & { discardBody?: boolean }): Promise<
 export function timeToFirstByte(port: number, path: string, timeoutMs = 30_000): Promise<number> {
   return new Promise((resolve, reject) => {
     const started = performance.now();
-    let settled = false;
-    const settle = (outcome: () => void) => {
-      if (settled) return;
-      settled = true;
-      clearTimeout(timer);
-      outcome();
-      req.destroy();
-    };
-    const fail = (message: string, code: 'DEVCAP_HTTP_FAILED' | 'DEVCAP_HTTP_TIMEOUT' = 'DEVCAP_HTTP_FAILED') =>
-      settle(() => reject(new HttpFailure(code, `GET ${path} ${message}`)));
-    const timer = setTimeout(() => fail(`sent no body within ${formatMs(timeoutMs)}`, 'DEVCAP_HTTP_TIMEOUT'), timeoutMs);
+    const settle = once(
+      timeoutMs,
+      () => fail(`sent no body within ${formatMs(timeoutMs)}`, 'DEVCAP_HTTP_TIMEOUT'),
+      () => req.destroy(),
+    );
+    const fail = (message: string, code: FailureCode = 'DEVCAP_HTTP_FAILED') => settle(() => reject(new HttpFailure(code, `GET ${path} ${message}`)));
     const req = request({ host: '127.0.0.1', port, path, agent: false }, (res) => {
       res.once('data', () => settle(() => resolve(performance.now() - started)));
       res.once('end', () => fail(`answered ${res.statusCode} with an empty body`));
