@@ -1,42 +1,25 @@
-import { createHmac, generateKeyPairSync } from 'node:crypto';
+import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { credentials } from '../../fixtures/users.js';
+import { b64, bearer, hs256, loginAs, nowSec, readPayload, tokenOf } from '../../fixtures/tokens.js';
 import { defineLab } from '../../src/lab/define.js';
 import type { ScenarioContext, ScenarioResponse, ScenarioStep } from '../../src/lab/types.js';
 
 /** The HMAC secret of the HS256 variants (a learner's JWT_SECRET): the scenarios forge with it and with a wrong one. */
 const SECRET = 'lab-08-secret-keep-it-out-of-git-and-at-least-32-bytes';
-const JSON_HEADERS = { 'content-type': 'application/json' };
 const INVALID_TOKEN = 'Bearer error="invalid_token"';
 
-const b64 = (value: object) => Buffer.from(JSON.stringify(value)).toString('base64url');
-const now = () => Math.floor(Date.now() / 1000);
-
-/**
- * An HS256 token, the whole algorithm: base64url(header).base64url(payload), then the HMAC
- * of those with the key. (The lab forges with this, so importing it loads no package.)
- */
-function hs256(payload: object, key: string): string {
-  const unsigned = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64({ iat: now(), ...payload })}`;
-  return `${unsigned}.${createHmac('sha256', key).update(unsigned).digest('base64url')}`;
-}
-const bearer = (token: string) => ({ authorization: `Bearer ${token}` });
-const token = (context: ScenarioContext) => String(context.vars.token);
-/** A token's payload, read the way anyone can: base64url, no secret. */
-const readPayload = (value: string) => JSON.parse(Buffer.from(value.split('.')[1]!, 'base64url').toString()) as Record<string, unknown>;
+const token = (context: ScenarioContext) => tokenOf(context, 'token');
 const linus = { sub: '3', username: 'linus', role: 'user' };
 
 /** Logs in as linus and keeps the token; checks what the token shows to anyone who holds it. */
+const base = loginAs('linus', 'token');
 const login: ScenarioStep = {
+  ...base,
   name: 'POST /login as linus: 200 and a token; its payload reads without the secret',
-  method: 'POST',
-  path: '/login',
-  headers: JSON_HEADERS,
-  body: JSON.stringify(credentials('linus')),
-  expectStatus: 200,
-  check: (response, context) => {
-    context.vars.token = (JSON.parse(response.body) as { token: string }).token;
+  check: async (response, context, all) => {
+    const failed = await base.check!(response, context, all);
+    if (failed) return failed;
     const payload = readPayload(token(context));
     return payload.username === 'linus' && payload.role === 'user' && typeof payload.exp === 'number' ? null : `the payload reads ${JSON.stringify(payload)}`;
   },
@@ -139,7 +122,7 @@ export default defineLab({
     path: '/profile',
     // Signed when a run reads it, not when the lab is imported.
     get headers() {
-      return bearer(hs256({ ...linus, exp: now() + 3600 }, SECRET));
+      return bearer(hs256({ ...linus, exp: nowSec() + 3600 }, SECRET));
     },
     readyPath: '/ping',
     sizing: { durationSec: 2, warmupRequests: 200, rounds: 3, connections: [10] },
@@ -179,7 +162,7 @@ export default defineLab({
       steps: [
         profileWith(
           'signed with the right secret, expired a minute ago: 401 jwt expired',
-          () => hs256({ ...linus, exp: now() - 60 }, SECRET),
+          () => hs256({ ...linus, exp: nowSec() - 60 }, SECRET),
           'jwt expired',
         ),
       ],
@@ -227,8 +210,8 @@ export default defineLab({
       steps: [
         {
           ...login,
-          check: (response, context) => {
-            const failed = login.check!(response, context, [response]);
+          check: async (response, context, all) => {
+            const failed = await login.check!(response, context, all);
             if (failed) return failed;
             const header = JSON.parse(Buffer.from(token(context).split('.')[0]!, 'base64url').toString()) as { alg?: string };
             return header.alg === 'RS256' ? null : `the token's alg is ${header.alg}`;
