@@ -1,7 +1,7 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { b64, bearer, hs256, loginAs, nowSec, readPayload, tokenOf } from '../../fixtures/tokens.js';
+import { b64, bearer, hs256, loginAs, nowSec, protectedRouteLoad, readPayload, tokenOf } from '../../fixtures/tokens.js';
 import { defineLab } from '../../src/lab/define.js';
 import type { ScenarioContext, ScenarioResponse, ScenarioStep } from '../../src/lab/types.js';
 
@@ -116,18 +116,8 @@ export default defineLab({
     writeFileSync(files.JWT_PUBLIC_KEY_FILE, publicKey.export({ type: 'spki', format: 'pem' }));
     return files;
   },
-  workload: {
-    // What verifying costs: a protected route under load with a valid HS256 token.
-    variants: ['verify-hs256'],
-    path: '/profile',
-    // Signed when a run reads it, not when the lab is imported.
-    get headers() {
-      return bearer(hs256({ ...linus, exp: nowSec() + 3600 }, SECRET));
-    },
-    readyPath: '/ping',
-    sizing: { durationSec: 2, warmupRequests: 200, rounds: 3, connections: [10] },
-    quick: { durationSec: 1, warmupRequests: 100, rounds: 3, connections: [10] },
-  },
+  // What verifying costs: a protected route under load with a valid HS256 token.
+  workload: protectedRouteLoad(['verify-hs256'], '/profile', SECRET),
   report: {
     columns: ['requestsPerSec', 'latencyP50Ms', 'latencyP99Ms', 'serverCpuMsPerRequest', 'serverCpuCores'],
   },

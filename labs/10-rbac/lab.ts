@@ -1,4 +1,4 @@
-import { bearer, hs256, loginAs, nowSec, tokenOf } from '../../fixtures/tokens.js';
+import { bearer, loginAs, protectedRouteLoad, tokenOf } from '../../fixtures/tokens.js';
 import { userId } from '../../fixtures/users.js';
 import { defineLab } from '../../src/lab/define.js';
 import type { ScenarioContext, ScenarioStep } from '../../src/lab/types.js';
@@ -114,18 +114,8 @@ export default defineLab({
       rejects: ['authorize-without-auth-is-500'],
     },
   },
-  workload: {
-    // What the per-request lookup costs: a user reads a product, the role from the token vs from the database.
-    variants: ['role-in-token', 'role-per-request'],
-    path: '/api/products/1',
-    // Signed when a run reads it, not when the lab is imported: linus, a user.
-    get headers() {
-      return bearer(hs256({ sub: String(userId('linus')), username: 'linus', role: 'user', exp: nowSec() + 3600 }, SECRET));
-    },
-    readyPath: '/ping',
-    sizing: { durationSec: 2, warmupRequests: 200, rounds: 3, connections: [10] },
-    quick: { durationSec: 1, warmupRequests: 100, rounds: 3, connections: [10] },
-  },
+  // What the per-request lookup costs: linus reads a product, his role from the token vs from the database.
+  workload: protectedRouteLoad(['role-in-token', 'role-per-request'], '/api/products/1', SECRET),
   report: {
     columns: ['requestsPerSec', 'latencyP50Ms', 'latencyP99Ms', 'serverCpuMsPerRequest', 'serverCpuCores'],
   },

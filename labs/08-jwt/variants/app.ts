@@ -2,7 +2,7 @@
 // database and answers a signed token; GET /profile answers who the token says you are.
 // The variants differ only in how they sign and how `auth` checks the token.
 import express, { type RequestHandler } from 'express';
-import { checkPassword, type User } from '../../../fixtures/accounts.js';
+import { loginHandler, type User } from '../../../fixtures/accounts.js';
 
 /** What the token says about its user: the id as `sub`, the name and the role. */
 export const claimsOf = (user: User) => ({ sub: String(user.id), username: user.username, role: user.role });
@@ -13,11 +13,7 @@ export function createApi(auth: RequestHandler, sign: (user: User) => string): e
     res.send('pong');
   });
 
-  app.post('/login', express.json(), async (req, res) => {
-    const user = await checkPassword(req.body?.username, req.body?.password);
-    if (!user) return res.status(401).json({ error: 'wrong username or password' });
-    res.json({ token: sign(user) });
-  });
+  app.post('/login', express.json(), loginHandler((user) => ({ token: sign(user) })));
 
   app.get('/profile', auth, (req, res) => {
     res.json({ id: req.user!.sub, username: req.user!.username, role: req.user!.role });

@@ -4,7 +4,7 @@
 // checked; `authorize` is the lesson's.
 import express, { type RequestHandler } from 'express';
 import jwt, { type JwtPayload } from 'jsonwebtoken';
-import { checkPassword, query } from '../../../fixtures/accounts.js';
+import { loginHandler, query } from '../../../fixtures/accounts.js';
 import type { Role } from '../../../fixtures/users.js';
 
 const SECRET = process.env.JWT_SECRET!;
@@ -53,11 +53,7 @@ export function createApi(authenticate: RequestHandler, options: { checkOwnershi
     res.send('pong');
   });
 
-  app.post('/login', async (req, res) => {
-    const user = await checkPassword(req.body?.username, req.body?.password);
-    if (!user) return res.status(401).json({ error: 'wrong username or password' });
-    res.json({ token: jwt.sign({ sub: String(user.id), username: user.username, role: user.role }, SECRET, { expiresIn: '15m' }) });
-  });
+  app.post('/login', loginHandler((user) => ({ token: jwt.sign({ sub: String(user.id), username: user.username, role: user.role }, SECRET, { expiresIn: '15m' }) })));
 
   app.get('/api/products/:id', authenticate, authorize('user', 'editor', 'admin'), async (req, res) => {
     const [product] = await query('productById', [Number(req.params.id)]);
