@@ -166,7 +166,13 @@ export default defineLab({
       id: 'logout-revokes',
       statement: 'Logout revokes the refresh token: refreshing with it afterwards is refused.',
       variant: 'refresh-rotation',
-      steps: [login, refresh('refresh with R1: 200, answers R2', 'linus:refresh', 200, 'R2'), logout('R2'), refresh('R2 after logout: 401', 'R2', 401)],
+      steps: [
+        login,
+        refresh('refresh with R1: 200, answers R2', 'linus:refresh', 200, 'R2'),
+        logout('R2'),
+        refresh('R2 after logout: 401', 'R2', 401),
+        refresh('R1, used before the logout: 401', 'linus:refresh', 401),
+      ],
     },
     {
       kind: 'scenario',

@@ -146,7 +146,11 @@ export default defineLab({
       steps: [
         loginAs('ops1'),
         call('ops1', 'DELETE', `/api/users/${userId('temp8')}`, 204),
-        { ...call('ops1', 'DELETE', `/api/users/${userId('temp9')}`, 204), name: 'demote ops1 to user in the database, then DELETE with the same token: 204 all the same', action: demote('ops1') },
+        {
+          ...call('ops1', 'DELETE', `/api/users/${userId('temp9')}`, 204),
+          name: 'demote ops1 to user in the database, then DELETE with the same token: 204 all the same',
+          action: demote('ops1'),
+        },
         { name: 'temp9 is gone', action: async (context) => userExists(userId('temp9'), false)(null, context) },
       ],
     },
@@ -173,7 +177,11 @@ export default defineLab({
       variant: 'role-in-token',
       steps: [
         loginAs('linus'),
-        { ...call('linus', 'PATCH', '/api/orders/2', 200, { quantity: 99 }), name: "PATCH margaret's order 2 as linus: 200, and the database says quantity 99", check: orderQuantity(2, 99) },
+        {
+          ...call('linus', 'PATCH', '/api/orders/2', 200, { quantity: 99 }),
+          name: "PATCH margaret's order 2 as linus: 200, and the database says quantity 99",
+          check: orderQuantity(2, 99),
+        },
       ],
     },
     {
@@ -183,8 +191,16 @@ export default defineLab({
       variant: 'owner-checked',
       steps: [
         loginAs('linus'),
-        { ...call('linus', 'PATCH', '/api/orders/4', 403, { quantity: 99 }), name: "PATCH margaret's order 4 as linus: 403, and its quantity is still 3", check: orderQuantity(4, 3) },
-        { ...call('linus', 'PATCH', '/api/orders/1', 200, { quantity: 5 }), name: 'PATCH his own order 1: 200, quantity 5', check: orderQuantity(1, 5) },
+        {
+          ...call('linus', 'PATCH', '/api/orders/4', 403, { quantity: 99 }),
+          name: "PATCH margaret's order 4 as linus: 403, and its quantity is still 3",
+          check: orderQuantity(4, 3),
+        },
+        {
+          ...call('linus', 'PATCH', '/api/orders/1', 200, { quantity: 5 }),
+          name: 'PATCH his own order 1: 200, quantity 5',
+          check: orderQuantity(1, 5),
+        },
       ],
     },
     {
@@ -195,7 +211,11 @@ export default defineLab({
       steps: [
         loginAs('ada'),
         call('ada', 'GET', '/api/products/1', 200),
-        { ...call('ada', 'DELETE', `/api/users/${userId('temp12')}`, 500), name: 'DELETE a user as ada, an admin: 500, temp12 still there', check: userExists(userId('temp12'), true) },
+        {
+          ...call('ada', 'DELETE', `/api/users/${userId('temp12')}`, 500),
+          name: 'DELETE a user as ada, an admin: 500, temp12 still there',
+          check: userExists(userId('temp12'), true),
+        },
         { ...call(null, 'DELETE', `/api/users/${userId('temp12')}`, 500), name: 'the same without a token: 500, not 401' },
       ],
     },
