@@ -2,11 +2,13 @@
 // ACCESS_TOKEN_TTL_SEC) and a long-lived refresh token; /refresh trades a refresh token
 // for a new access token; /logout ends the session; /profile needs a valid access token.
 // The variants differ only in what a refresh token is and where it lives (`RefreshTokens`).
+import { createSecretKey } from 'node:crypto';
 import express from 'express';
 import jwt from 'jsonwebtoken';
 import { loginHandler, type User } from '../../../fixtures/accounts.js';
 
-const ACCESS_SECRET = process.env.ACCESS_TOKEN_SECRET!;
+// A KeyObject made once: jsonwebtoken handed a string re-parses it on every call (day 8).
+const ACCESS_SECRET = createSecretKey(Buffer.from(process.env.ACCESS_TOKEN_SECRET!));
 const ACCESS_TTL_SEC = Number(process.env.ACCESS_TOKEN_TTL_SEC ?? 900);
 
 export interface RefreshTokens {

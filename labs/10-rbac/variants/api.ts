@@ -2,12 +2,14 @@
 // its price; only admins delete a user. Orders belong to the user who placed them. The
 // variants differ in where `authenticate` gets the role and whether an order's owner is
 // checked; `authorize` is the lesson's.
+import { createSecretKey } from 'node:crypto';
 import express, { type RequestHandler } from 'express';
 import jwt, { type JwtPayload } from 'jsonwebtoken';
 import { loginHandler, query } from '../../../fixtures/accounts.js';
 import type { Role } from '../../../fixtures/users.js';
 
-const SECRET = process.env.JWT_SECRET!;
+// A KeyObject made once: jsonwebtoken handed a string re-parses it on every call (day 8).
+const SECRET = createSecretKey(Buffer.from(process.env.JWT_SECRET!));
 
 /** The verified payload of the request's bearer token, or null. */
 export function verifiedToken(authorization: string | undefined): JwtPayload | null {
