@@ -51,6 +51,14 @@ export class VariantProcess {
     // The user's own REDIS_URL (their app's, maybe a shared server) never reaches a server
     // devcap starts: only the Redis devcap provided for the run does.
     if (!Object.hasOwn(options.env, 'REDIS_URL')) delete env.REDIS_URL;
+    // Nor does the shell's NODE_ENV: Express answers errors without a stack trace under
+    // `production` and logs nothing from its final handler under `test` (which vitest sets),
+    // and a lesson must not change with the terminal it runs in. A lab that wants one sets
+    // it; a learner who wants to see the difference says so with DEVCAP_NODE_ENV.
+    if (!Object.hasOwn(options.env, 'NODE_ENV')) {
+      delete env.NODE_ENV;
+      if (process.env.DEVCAP_NODE_ENV) env.NODE_ENV = process.env.DEVCAP_NODE_ENV;
+    }
     const child = spawn(process.execPath, ['--import', PROBE_PATH, options.file], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
     const release = ownChild(child, options.name);
     const stderr: string[] = [];
