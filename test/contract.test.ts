@@ -1,5 +1,6 @@
 import { spawnSync } from 'node:child_process';
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
@@ -35,6 +36,50 @@ describe('the import tracer', () => {
     const loaded = packagesLoadedBy(`await import('chalk'); (await import('node:module')).createRequire(import.meta.url)('commander');`);
     expect(loaded.some((path) => path.includes('/node_modules/chalk/'))).toBe(true);
     expect(loaded.some((path) => path.includes('/node_modules/commander/'))).toBe(true);
+  });
+});
+
+/** The layers src/ has, and which ones each may import: cli → harness → infra, report, lab. */
+const MAY_IMPORT: Record<string, string[]> = {
+  cli: ['cli', 'harness', 'infra', 'report', 'lab', 'types'],
+  harness: ['harness', 'infra', 'report', 'lab'],
+  infra: ['infra', 'lab'],
+  report: ['report', 'lab'],
+  lab: ['lab'],
+};
+
+/** Relative imports of src/<layer>/ files (tests excluded) that reach another layer of src/. */
+function layerViolations(root: string): string[] {
+  const found: string[] = [];
+  for (const [layer, allowed] of Object.entries(MAY_IMPORT)) {
+    const dir = join(root, layer);
+    for (const name of readdirSync(dir)) {
+      if (!name.endsWith('.ts') || name.endsWith('.test.ts')) continue;
+      const text = readFileSync(join(dir, name), 'utf8');
+      for (const match of text.matchAll(/(?:from|import)\s*\(?\s*'\.\.\/([a-z]+)\//g)) {
+        if (!allowed.includes(match[1]!)) found.push(`src/${layer}/${name} imports ../${match[1]}/`);
+      }
+    }
+  }
+  return found;
+}
+
+describe('imports run one way', () => {
+  it('cli → harness → infra, report, lab; nothing imports back up', () => {
+    expect(layerViolations(fileURLToPath(new URL('../src/', import.meta.url)))).toEqual([]);
+  });
+
+  it('the check finds a backward import (its positive control)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'devcap-layers-'));
+    try {
+      for (const layer of Object.keys(MAY_IMPORT)) mkdirSync(join(root, layer));
+      writeFileSync(join(root, 'infra', 'db.ts'), "import { VariantProcess } from '../harness/variant-process.js';\n");
+      writeFileSync(join(root, 'report', 'x.ts'), "import type { Verdict } from '../harness/stats.js';\n");
+      writeFileSync(join(root, 'harness', 'ok.ts'), "import { send } from '../lab/http.js';\n");
+      expect(layerViolations(root).sort()).toEqual(['src/infra/db.ts imports ../harness/', 'src/report/x.ts imports ../harness/']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 

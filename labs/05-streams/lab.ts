@@ -10,7 +10,7 @@ import { HarnessError } from '../../src/errors.js';
 import { ownChild } from '../../src/harness/cleanup.js';
 import { VariantProcess } from '../../src/harness/variant-process.js';
 import { defineLab } from '../../src/lab/define.js';
-import { timeToFirstByte } from './measure/time-to-first-byte.js';
+import { timeToFirstByte } from '../../src/lab/http.js';
 
 const MiB = 1024 * 1024;
 /** fs.createReadStream's default chunk size (its highWaterMark). */

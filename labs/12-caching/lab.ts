@@ -1,4 +1,6 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
+import { HarnessError } from '../../src/errors.js';
+import { send } from '../../src/lab/http.js';
 import { defineLab } from '../../src/lab/define.js';
 import type { ScenarioResponse } from '../../src/lab/types.js';
 import { cacheKey } from './variants/cache-key.js';
@@ -16,17 +18,9 @@ async function databaseQueries(databaseUrl: string): Promise<number> {
   return ((await response.json()) as { queries: number }).queries;
 }
 
-function get(port: number, path: string, agent: Agent): Promise<void> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, agent, timeout: 10_000 }, (res) => {
-      res.resume();
-      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`${path} answered ${res.statusCode}`))));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`${path}: no answer within 10 s`)));
-    req.on('error', reject);
-    req.end();
-  });
+async function get(port: number, path: string, agent: Agent): Promise<void> {
+  const { status } = await send({ port, path, agent, timeoutMs: 10_000, discardBody: true });
+  if (status !== 200) throw new HarnessError('DEVCAP_DRIVE_FAILED', `GET ${path} answered ${status}`);
 }
 
 /**

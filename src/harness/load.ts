@@ -2,6 +2,7 @@ import autocannon from 'autocannon';
 import { Agent, request } from 'node:http';
 import type { EventEmitter } from 'node:events';
 import { performance } from 'node:perf_hooks';
+import { send } from '../lab/http.js';
 import { percentile, Pinger, type PingResult } from './pinger.js';
 
 export interface StreamResult {
@@ -106,18 +107,10 @@ export async function warmUp(
   const worker = async () => {
     while (remaining > 0 && performance.now() < deadline) {
       remaining--;
-      await new Promise<void>((resolve) => {
-        const timeout = Math.max(1, deadline - performance.now());
-        const req = request({ host: '127.0.0.1', port: options.port, path: options.path, method: options.method ?? 'GET', headers: options.headers, agent, timeout }, (res) => {
-          res.resume();
-          res.on('end', resolve);
-          res.on('error', () => resolve());
-        });
-        // A warm-up answer that never comes must not hold the run past its deadline.
-        req.on('timeout', () => req.destroy());
-        req.on('error', () => resolve());
-        req.end(options.body);
-      });
+      // A warm-up answer that never comes must not hold the run past its deadline; a failed
+      // one is thrown away like the rest.
+      const timeoutMs = Math.max(1, deadline - performance.now());
+      await send({ port: options.port, path: options.path, method: options.method, headers: options.headers, body: options.body, agent, timeoutMs, discardBody: true }).catch(() => {});
     }
   };
   try {

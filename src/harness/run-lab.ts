@@ -19,6 +19,7 @@ import {
   type SkippedVariant,
 } from '../report/result.js';
 import { Calibrator } from './calibrator.js';
+import type { ProcessHost } from '../infra/host.js';
 import { ownChild, ownTempDir } from './cleanup.js';
 import { fingerprint, threadpoolSize } from './environment.js';
 import { evaluateClaim, evaluateMeasure, summarise, worstVerdict } from './evaluate.js';
@@ -142,12 +143,18 @@ export async function runLab(original: LoadedLab, options: RunOptions, progress:
   }
 }
 
+/** How infra starts and owns the service processes: the harness's own process handling. */
+export const processHost: ProcessHost = {
+  startNode: (options) => VariantProcess.start(options),
+  own: (child, name, signatures) => ownChild(child, name, signatures),
+};
+
 /** Real services (Redis, the database), the lab's data and its own services. */
 export async function provide(loaded: LoadedLab, config: RunConfig, progress: Progress, releases: Array<() => Promise<void>>, redis?: GivenRedis): Promise<Provided> {
   const { lab } = loaded;
   const env: Record<string, string> = {};
   const services: LabResult['services'] = [];
-  const requirements = await provideRequirements(requirementsOf(lab), progress, { redis });
+  const requirements = await provideRequirements(requirementsOf(lab), progress, { redis, host: processHost });
   releases.push(requirements.release);
   Object.assign(env, requirements.env);
   for (const note of requirements.notes) services.push({ name: note.slice(0, note.indexOf(':')), summary: note.slice(note.indexOf(':') + 2) });

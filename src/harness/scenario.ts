@@ -1,5 +1,5 @@
-import { Agent, request } from 'node:http';
-import { performance } from 'node:perf_hooks';
+import { Agent } from 'node:http';
+import { send as request } from '../lab/http.js';
 import type { Dynamic, ScenarioClaim, ScenarioContext, ScenarioResponse, ScenarioStep } from '../lab/types.js';
 import type { ClaimResult, ScenarioStepResult } from '../report/result.js';
 
@@ -13,22 +13,9 @@ export interface SendOptions {
 }
 
 /** One request on loopback, body read in full. */
-export function send(agent: Agent | false, port: number, step: SendOptions): Promise<ScenarioResponse> {
-  const sent = performance.now();
-  return new Promise((resolve, reject) => {
-    const headers: Record<string, string> = { ...step.headers };
-    if (step.body !== undefined) headers['content-length'] ??= String(Buffer.byteLength(step.body));
-    const req = request({ host: '127.0.0.1', port, path: step.path, method: step.method ?? 'GET', headers, agent, timeout: STEP_REQUEST_TIMEOUT_MS }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, headers: res.headers, body, elapsedMs: performance.now() - sent }));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${STEP_REQUEST_TIMEOUT_MS / 1000} s`)));
-    req.on('error', reject);
-    req.end(step.body);
-  });
+export async function send(agent: Agent | false, port: number, step: SendOptions): Promise<ScenarioResponse> {
+  const { status, headers, body, elapsedMs } = await request({ agent, port, ...step, timeoutMs: STEP_REQUEST_TIMEOUT_MS });
+  return { status, headers, body, elapsedMs };
 }
 
 function resolve<T>(value: Dynamic<T> | undefined, context: ScenarioContext): T | undefined {

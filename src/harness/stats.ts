@@ -4,18 +4,10 @@
  * in "times better" and "times worse".
  */
 
-/**
- * `invalid`: a run the claim uses got answers it should not have (wrong status, errors,
- * timeouts), so the numbers do not describe the code under test and nothing is judged.
- */
-export type Verdict = 'confirmed' | 'contradicted' | 'inconclusive' | 'invalid';
+// The shapes of a verdict and a spread belong to the result; the statistics produce them.
+import type { Spread, Verdict } from '../report/result.js';
 
-export interface Spread {
-  median: number;
-  min: number;
-  max: number;
-  n: number;
-}
+export type { Spread, Verdict };
 
 export interface Interval {
   estimate: number;

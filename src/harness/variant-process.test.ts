@@ -8,22 +8,22 @@ import { get, VariantProcess } from '../../dist/src/harness/variant-process.js';
 const dir = mkdtempSync(join(tmpdir(), 'devcap-variant-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-// A server that tells what REDIS_URL it was given.
+// A server that tells what it was given for the variable named in the path.
 const file = join(dir, 'server.mjs');
 writeFileSync(
   file,
   `import { createServer } from 'node:http';
-const server = createServer((req, res) => res.end(String(process.env.REDIS_URL)));
+const server = createServer((req, res) => res.end(String(process.env[req.url.slice(1)])));
 server.listen(0, '127.0.0.1', () => process.send({ type: 'ready', port: server.address().port }));
 process.on('SIGTERM', () => process.exit(0));
 process.on('disconnect', () => process.exit(0));
 `,
 );
 
-async function redisUrlSeenBy(env: Record<string, string>): Promise<string> {
+async function seenBy(env: Record<string, string>, name = 'REDIS_URL'): Promise<string> {
   const server = await VariantProcess.start({ name: 'env-test', file, env, readyPath: '/' });
   try {
-    return (await get(server.port, '/')).body;
+    return (await get(server.port, `/${name}`)).body;
   } finally {
     await server.stop();
   }
@@ -34,11 +34,24 @@ describe('a server devcap starts', () => {
     const saved = process.env.REDIS_URL;
     process.env.REDIS_URL = 'redis://10.0.0.1:6379';
     try {
-      expect(await redisUrlSeenBy({})).toBe('undefined');
-      expect(await redisUrlSeenBy({ REDIS_URL: 'redis://127.0.0.1:41000' })).toBe('redis://127.0.0.1:41000');
+      expect(await seenBy({})).toBe('undefined');
+      expect(await seenBy({ REDIS_URL: 'redis://127.0.0.1:41000' })).toBe('redis://127.0.0.1:41000');
     } finally {
       if (saved === undefined) delete process.env.REDIS_URL;
       else process.env.REDIS_URL = saved;
+    }
+  });
+
+  it("never sees the shell's NODE_ENV (vitest sets test, a deploy shell production): the lesson must not change with it", async () => {
+    // vitest runs this file with NODE_ENV=test, the case that silenced Express's error log in lab 6
+    expect(process.env.NODE_ENV).toBe('test');
+    expect(await seenBy({}, 'NODE_ENV')).toBe('undefined');
+    expect(await seenBy({ NODE_ENV: 'production' }, 'NODE_ENV')).toBe('production');
+    process.env.DEVCAP_NODE_ENV = 'production';
+    try {
+      expect(await seenBy({}, 'NODE_ENV')).toBe('production');
+    } finally {
+      delete process.env.DEVCAP_NODE_ENV;
     }
   });
 });

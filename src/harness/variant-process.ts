@@ -1,7 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
-import { request } from 'node:http';
 import { fileURLToPath } from 'node:url';
 import { HarnessError } from '../errors.js';
+import { send } from '../lab/http.js';
 import { ownChild } from './cleanup.js';
 import type { ProbeReading } from './probe.js';
 
@@ -51,6 +51,14 @@ export class VariantProcess {
     // The user's own REDIS_URL (their app's, maybe a shared server) never reaches a server
     // devcap starts: only the Redis devcap provided for the run does.
     if (!Object.hasOwn(options.env, 'REDIS_URL')) delete env.REDIS_URL;
+    // Nor does the shell's NODE_ENV: Express answers errors without a stack trace under
+    // `production` and logs nothing from its final handler under `test` (which vitest sets),
+    // and a lesson must not change with the terminal it runs in. A lab that wants one sets
+    // it; a learner who wants to see the difference says so with DEVCAP_NODE_ENV.
+    if (!Object.hasOwn(options.env, 'NODE_ENV')) {
+      delete env.NODE_ENV;
+      if (process.env.DEVCAP_NODE_ENV) env.NODE_ENV = process.env.DEVCAP_NODE_ENV;
+    }
     const child = spawn(process.execPath, ['--import', PROBE_PATH, options.file], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
     const release = ownChild(child, options.name);
     const stderr: string[] = [];
@@ -187,17 +195,7 @@ async function firstAnswer(port: number, path: string, status: number, child: Ch
 }
 
 /** One GET on loopback; resolves with the status once the body has been read. */
-export function get(port: number, path: string, timeoutMs = 5000): Promise<{ status: number; body: string }> {
-  return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, path, method: 'GET', timeout: timeoutMs, agent: false }, (res) => {
-      let body = '';
-      res.setEncoding('utf8');
-      res.on('data', (chunk: string) => (body += chunk));
-      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
-      res.on('error', reject);
-    });
-    req.on('timeout', () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on('error', reject);
-    req.end();
-  });
+export async function get(port: number, path: string, timeoutMs = 5000): Promise<{ status: number; body: string }> {
+  const { status, body } = await send({ port, path, timeoutMs });
+  return { status, body };
 }

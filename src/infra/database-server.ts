@@ -1,6 +1,6 @@
 /**
  * The database process: a real SQL engine (SQLite, compiled to WebAssembly by sql.js)
- * seeded from fixtures/shop, answering over loopback HTTP the way a database server
+ * seeded from fixtures/shop (and the accounts of fixtures/users), answering over loopback HTTP the way a database server
  * answers an API. It runs one statement at a time, like a single database connection.
  *
  *   POST /query  { "name": "bestSellers", "params": [3] }  →  { "rows": [...] }
@@ -16,12 +16,17 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import initSqlJs, { type Statement } from 'sql.js';
-import { orderRows, productRows, QUERIES, SCHEMA, type QueryName } from '../../fixtures/shop.js';
+import { orderRows, productRows, QUERIES as SHOP_QUERIES, SCHEMA } from '../../fixtures/shop.js';
+import { CUSTOMER_ORDERS, USER_QUERIES, USERS, USERS_SCHEMA } from '../../fixtures/users.js';
 import { serve } from '../lab/serve.js';
+
+const QUERIES = { ...SHOP_QUERIES, ...USER_QUERIES };
+type QueryName = keyof typeof QUERIES;
 
 const SQL = await initSqlJs();
 const db = new SQL.Database();
 db.exec(SCHEMA);
+db.exec(USERS_SCHEMA);
 db.exec('BEGIN');
 const insertProduct = db.prepare('INSERT INTO products VALUES (?, ?, ?, ?)');
 for (const row of productRows()) insertProduct.run(row);
@@ -29,6 +34,12 @@ insertProduct.free();
 const insertOrder = db.prepare('INSERT INTO orders VALUES (?, ?, ?, ?, ?)');
 for (const row of orderRows()) insertOrder.run(row);
 insertOrder.free();
+const insertUser = db.prepare('INSERT INTO users (id, username, role, password_hash) VALUES (?, ?, ?, ?)');
+for (const [id, username, role, , passwordHash] of USERS) insertUser.run([id, username, role, passwordHash]);
+insertUser.free();
+const insertCustomerOrder = db.prepare('INSERT INTO customer_orders VALUES (?, ?, ?, ?)');
+for (const row of CUSTOMER_ORDERS) insertCustomerOrder.run(row);
+insertCustomerOrder.free();
 db.exec('COMMIT');
 
 const statements = new Map<string, Statement>(Object.entries(QUERIES).map(([name, sql]) => [name, db.prepare(sql)]));

@@ -3,7 +3,7 @@
  * lab run, started before any variant, owned by the cleanup registry like every child.
  */
 import { fileURLToPath } from 'node:url';
-import { VariantProcess } from '../harness/variant-process.js';
+import type { ProcessHost } from './host.js';
 
 const SERVER = fileURLToPath(new URL('./database-server.js', import.meta.url));
 
@@ -12,8 +12,8 @@ export interface RunningDatabase {
   release(): Promise<void>;
 }
 
-export async function startDatabase(): Promise<RunningDatabase> {
-  const server = await VariantProcess.start({ name: 'database', file: SERVER, env: {}, readyPath: '/health' });
+export async function startDatabase(host: ProcessHost): Promise<RunningDatabase> {
+  const server = await host.startNode({ name: 'database', file: SERVER, env: {}, readyPath: '/health' });
   return { url: `http://127.0.0.1:${server.port}`, release: () => server.stop() };
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExitCode, PrerequisiteError, UsageError } from '../errors.js';
 import { findRedis, givenRedis, ping, startRedis } from './redis.js';
+import { processHost } from '../harness/run-lab.js';
 
 const installed = findRedis({ PATH: process.env.PATH });
 const dir = mkdtempSync(join(tmpdir(), 'devcap-redis-test-'));
@@ -99,14 +100,14 @@ describe('ping', () => {
 
 describe('startRedis', () => {
   it('rejects an unreachable REDIS_URL as a missing prerequisite (exit 3)', async () => {
-    const error = await startRedis({ kind: 'url', url: 'redis://127.0.0.1:1', origin: '--redis-url' }).catch((caught: unknown) => caught);
+    const error = await startRedis({ kind: 'url', url: 'redis://127.0.0.1:1', origin: '--redis-url' }, processHost).catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(PrerequisiteError);
     expect((error as PrerequisiteError).code).toBe('DEVCAP_REDIS_UNREACHABLE');
     expect((error as PrerequisiteError).exitCode).toBe(ExitCode.prerequisite);
   });
 
   it.skipIf(installed.kind !== 'binary')('starts a private redis-server on loopback that answers PING, and stops it', async () => {
-    const redis = await startRedis(installed as { kind: 'binary'; path: string });
+    const redis = await startRedis(installed as { kind: 'binary'; path: string }, processHost);
     expect(redis.url).toMatch(/^redis:\/\/127\.0\.0\.1:\d+$/);
     expect(redis.keyPrefix).toMatch(/^devcap:[0-9a-f]{8}:$/);
     await ping(redis.url);

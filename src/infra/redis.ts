@@ -12,7 +12,7 @@ import { createServer, isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { HarnessError, PrerequisiteError, UsageError } from '../errors.js';
-import { ownChild } from '../harness/cleanup.js';
+import type { ProcessHost } from './host.js';
 
 /** A Redis the user named, and where they named it (for messages and the report). */
 export interface GivenRedis {
@@ -139,7 +139,7 @@ export async function ping(url: string, timeoutMs = 2000): Promise<void> {
 }
 
 /** The Redis the user named (it must answer), else a private redis-server. Missing both is the caller's business. */
-export async function startRedis(source: Exclude<RedisSource, { kind: 'missing' }>): Promise<RunningRedis> {
+export async function startRedis(source: Exclude<RedisSource, { kind: 'missing' }>, host: ProcessHost): Promise<RunningRedis> {
   const keyPrefix = `devcap:${randomBytes(4).toString('hex')}:`;
   if (source.kind === 'url') {
     const shown = redactedUrl(source.url);
@@ -154,7 +154,7 @@ export async function startRedis(source: Exclude<RedisSource, { kind: 'missing' 
   // A free port can be taken between our check and redis-server's bind: try again on another.
   for (let attempt = 0; attempt < START_ATTEMPTS; attempt++) {
     try {
-      return await startServer(source.path, await freePort(), keyPrefix);
+      return await startServer(source.path, await freePort(), keyPrefix, host);
     } catch (error) {
       lastError = (error as Error).message;
     }
@@ -162,10 +162,10 @@ export async function startRedis(source: Exclude<RedisSource, { kind: 'missing' 
   throw new HarnessError('DEVCAP_REDIS_START_FAILED', `could not start ${source.path}: ${lastError}`);
 }
 
-async function startServer(binary: string, port: number, keyPrefix: string): Promise<RunningRedis> {
+async function startServer(binary: string, port: number, keyPrefix: string, host: ProcessHost): Promise<RunningRedis> {
   const args = ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', tmpdir(), '--loglevel', 'warning'];
   const child = spawn(binary, args, { stdio: ['ignore', 'pipe', 'pipe'] });
-  const release = ownChild(child, `redis-server :${port}`, [`redis-server 127.0.0.1:${port}`, `${binary} 127.0.0.1:${port}`]);
+  const release = host.own(child, `redis-server :${port}`, [`redis-server 127.0.0.1:${port}`, `${binary} 127.0.0.1:${port}`]);
   const output: string[] = [];
   const keep = (text: string) => {
     output.push(text);

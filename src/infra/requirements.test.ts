@@ -1,6 +1,6 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode, PrerequisiteError } from '../errors.js';
-import { runLab } from '../harness/run-lab.js';
+import { processHost, runLab } from '../harness/run-lab.js';
 import { defineLab } from '../lab/define.js';
 import type { LoadedLab } from '../lab/registry.js';
 import type { AnyLab } from '../lab/types.js';
@@ -43,7 +43,7 @@ describe('requirements', () => {
   });
 
   it('without Redis: reports it missing with how to get it, and which variants go without', async () => {
-    const provided = await provideRequirements(['redis'], { phase() {} });
+    const provided = await provideRequirements(['redis'], { phase() {} }, { host: processHost });
     expect(provided.env).toEqual({});
     expect(provided.missing).toHaveLength(1);
     expect(provided.missing[0]!.message).toMatch(/apt-get install redis-server/);
@@ -57,7 +57,7 @@ describe('requirements', () => {
   });
 
   it('a named Redis that does not answer counts as missing, with the reason, instead of aborting', async () => {
-    const provided = await provideRequirements(['redis'], { phase() {} }, { redis: { url: 'redis://127.0.0.1:1', origin: '--redis-url' } });
+    const provided = await provideRequirements(['redis'], { phase() {} }, { redis: { url: 'redis://127.0.0.1:1', origin: '--redis-url' }, host: processHost });
     expect(provided.env).toEqual({});
     expect(provided.redis).toBeNull();
     expect(provided.missing.map((entry) => entry.requirement)).toEqual(['redis']);

@@ -5,6 +5,7 @@
  */
 import type { AnyLab, Requirement } from '../lab/types.js';
 import { startDatabase } from './database.js';
+import type { ProcessHost } from './host.js';
 import { DevcapError } from '../errors.js';
 import { describeSource, findRedis, REDIS_HOW_TO, startRedis, type GivenRedis } from './redis.js';
 
@@ -41,7 +42,7 @@ export function unmetBy(lab: AnyLab, variant: string, missing: MissingRequiremen
 export async function provideRequirements(
   needs: Requirement[],
   progress: { phase(text: string): void },
-  options: { redis?: GivenRedis } = {},
+  options: { redis?: GivenRedis; host: ProcessHost },
 ): Promise<ProvidedRequirements> {
   let redisUsed: string | null = null;
   const env: Record<string, string> = {};
@@ -59,7 +60,7 @@ export async function provideRequirements(
       } else {
         progress.phase(source.kind === 'url' ? `connecting to Redis (${source.origin})` : 'starting redis-server');
         try {
-          const redis = await startRedis(source);
+          const redis = await startRedis(source, options.host);
           releases.push(redis.release);
           env.REDIS_URL = redis.url;
           env.REDIS_KEY_PREFIX = redis.keyPrefix;
@@ -74,7 +75,7 @@ export async function provideRequirements(
     }
     if (needs.includes('database')) {
       progress.phase('starting the database (SQLite via sql.js, seeded from fixtures/)');
-      const database = await startDatabase();
+      const database = await startDatabase(options.host);
       releases.push(database.release);
       env.DATABASE_URL = database.url;
       notes.push(`database: SQLite (sql.js) in its own process at ${database.url}`);

@@ -1,5 +1,18 @@
 import type { MetricInfo } from '../lab/metrics.js';
-import type { Spread, Verdict } from '../harness/stats.js';
+
+/**
+ * `invalid`: a run the claim uses got answers it should not have (wrong status, errors,
+ * timeouts), so the numbers do not describe the code under test and nothing is judged.
+ */
+export type Verdict = 'confirmed' | 'contradicted' | 'inconclusive' | 'invalid';
+
+/** Median, min and max of a metric over n rounds. */
+export interface Spread {
+  median: number;
+  min: number;
+  max: number;
+  n: number;
+}
 
 /** Bumped whenever a field changes meaning or disappears; additions keep the version. */
 export const SCHEMA_VERSION = 1;

@@ -1,8 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { formatMetric, lookup, metricLabel, metrics as standardMetrics, type MetricInfo } from '../lab/metrics.js';
-import type { Verdict } from '../harness/stats.js';
-import type { LabResult, VariantSummary } from './result.js';
+import type { LabResult, VariantSummary, Verdict } from './result.js';
 
 const BAR_WIDTH = 32;
 

@@ -1,0 +1,3 @@
+// Negative control: rejects `reuse-revokes-family` and `logout-revokes`. The stateless
+// refresh token in place of the Redis rotation: reused and logged-out tokens still work.
+import '../variants/refresh-stateless.js';

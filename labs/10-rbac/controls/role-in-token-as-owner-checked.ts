@@ -1,0 +1,3 @@
+// Negative control: rejects `ownership-check-refuses` with no ownership check where the
+// claim expects one, so the other user's order is changed.
+import '../variants/role-in-token.js';
