@@ -146,6 +146,8 @@ if (write && example) {
     summary: example.summary.slice(0, 1),
     claims: example.claims.slice(0, 1),
     measures: example.measures.slice(0, 1),
+    // the metric table, only for the report's own columns
+    metrics: Object.fromEntries(Object.entries(example.metrics).filter(([name]) => example.lab.columns.includes(name))),
     model: example.model && { ...example.model, predictions: example.model.predictions.slice(0, 1) },
   };
   const json = JSON.stringify(cut, null, 2);
@@ -153,7 +155,7 @@ if (write && example) {
   const END_JSON = '<!-- devcap:json-example:end -->';
   const text = readFileSync(rootReadme, 'utf8');
   if (text.includes(START_JSON)) {
-    const block = `${START_JSON}\n\`\`\`json\n${json}\n\`\`\`\n(one entry of each list shown; \`devcap lab 2 --quick --json\`, ${example.startedAt.slice(0, 10)})\n${END_JSON}`;
+    const block = `${START_JSON}\n\`\`\`json\n${json}\n\`\`\`\n(one entry of each list and the metric table's report columns shown; \`devcap lab 2 --quick --json\`, ${example.startedAt.slice(0, 10)})\n${END_JSON}`;
     writeFileSync(rootReadme, text.slice(0, text.indexOf(START_JSON)) + block + text.slice(text.indexOf(END_JSON) + END_JSON.length));
   }
 }

@@ -192,7 +192,12 @@ async function closeWatchdog(waitMs = 1000): Promise<void> {
   // Referenced while we wait, or an otherwise empty event loop would end devcap first.
   closing.ref();
   await new Promise<void>((resolve) => {
-    const timer = setTimeout(resolve, waitMs);
+    // Everything it guarded is already released: a watchdog still starting up (a busy
+    // machine can take longer than the wait) has nothing left to do, and is stopped outright.
+    let timer = setTimeout(() => {
+      closing.kill('SIGKILL');
+      timer = setTimeout(resolve, 500);
+    }, waitMs);
     closing.once('exit', () => {
       clearTimeout(timer);
       resolve();
