@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { childrenOf, isAlive, runCli } from './run-cli.js';
+import { childrenOf, isAlive, runCli, waitUntilGone } from './run-cli.js';
 
 function cmdline(pid: number): string {
   try {
@@ -30,6 +30,7 @@ describe('Ctrl-C mid-run', () => {
     expect(result.code).toBe(130);
     expect(result.stderr).toMatch(/interrupted/);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+    await waitUntilGone(seen);
     for (const child of seen) expect(isAlive(child), `child ${child} (${cmdline(child)}) still running`).toBe(false);
   });
 });

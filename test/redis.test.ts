@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { findRedis } from '../dist/src/infra/redis.js';
 import type { LabResult } from '../dist/src/report/result.js';
-import { cmdline, descendantsOf, isAlive, runCli } from './run-cli.js';
+import { cmdline, descendantsOf, isAlive, runCli, waitUntilGone } from './run-cli.js';
 
 // A machine without Redis: no REDIS_URL, and a PATH with no redis-server on it (node is
 // started by absolute path, so nothing else needs PATH).
@@ -93,6 +93,7 @@ describe.skipIf(!redisInstalled)('with a private redis-server', () => {
     const result = await run;
     expect(result.code).toBe(130);
     expect(result.stderr).toMatch(/interrupted/);
+    await waitUntilGone(seen.keys());
     for (const [child, command] of seen) expect(isAlive(child), `${child} (${command}) still running`).toBe(false);
   });
 });

@@ -38,6 +38,15 @@ export async function childrenOf(pid: number): Promise<number[]> {
   }
 }
 
+/**
+ * Waits up to `ms` for every pid to be gone: devcap's watchdog may be finishing its sweep
+ * as devcap exits, and the SIGKILL tests hold devcap to the same 5 s bound.
+ */
+export async function waitUntilGone(pids: Iterable<number>, ms = 5000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (Date.now() < deadline && [...pids].some(isAlive)) await new Promise((resolve) => setTimeout(resolve, 50));
+}
+
 export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
