@@ -43,8 +43,9 @@ export async function childrenOf(pid: number): Promise<number[]> {
  * as devcap exits, and the SIGKILL tests hold devcap to the same 5 s bound.
  */
 export async function waitUntilGone(pids: Iterable<number>, ms = 5000): Promise<void> {
+  const all = [...pids]; // once: an iterator (a Map's keys) would be empty the second time
   const deadline = Date.now() + ms;
-  while (Date.now() < deadline && [...pids].some(isAlive)) await new Promise((resolve) => setTimeout(resolve, 50));
+  while (Date.now() < deadline && all.some(isAlive)) await new Promise((resolve) => setTimeout(resolve, 50));
 }
 
 export function isAlive(pid: number): boolean {

@@ -135,9 +135,9 @@ describe('evaluateMeasure and summarise', () => {
   it('reports a ratio with an interval and no verdict', () => {
     const runs = [1, 2, 3].flatMap((round) => [run('a', round, { requestsPerSec: 60 + round }), run('b', round, { requestsPerSec: 30 + round })]);
     const measure = evaluateMeasure({ id: 'm', statement: 'm', metric: 'requestsPerSec', numerator: 'a', denominator: 'b' }, context(runs));
-    expect(measure.estimate).toBeGreaterThan(1.8);
-    expect(measure.estimate).toBeLessThan(2.1);
-    expect('verdict' in measure).toBe(false);
+    expect(measure!.estimate).toBeGreaterThan(1.8);
+    expect(measure!.estimate).toBeLessThan(2.1);
+    expect('verdict' in measure!).toBe(false);
   });
 
   it('leaves out runs that got answers they should not have, and says so', () => {
@@ -145,8 +145,16 @@ describe('evaluateMeasure and summarise', () => {
     // A run that failed fast would make `a` look far quicker than it is.
     runs.push({ ...run('a', 4, { requestsPerSec: 6000 }), invalid: '40% of answers were 500' });
     const measure = evaluateMeasure({ id: 'm', statement: 'm', metric: 'requestsPerSec', numerator: 'a', denominator: 'b' }, context(runs));
-    expect(measure.estimate).toBeLessThan(2.1);
-    expect(measure.sentence).toMatch(/; 1 invalid run left out\)$/);
+    expect(measure!.estimate).toBeLessThan(2.1);
+    expect(measure!.sentence).toMatch(/; 1 invalid run left out\)$/);
+  });
+
+  it('is left out when a side has fewer than two valid runs (a variant that answered 500 every time)', () => {
+    const runs = [1, 2, 3].flatMap((round) => [
+      { ...run('a', round, { requestsPerSec: 6000 }), invalid: '/work answered 500' },
+      run('b', round, { requestsPerSec: 30 + round }),
+    ]);
+    expect(evaluateMeasure({ id: 'm', statement: 'm', metric: 'requestsPerSec', numerator: 'a', denominator: 'b' }, context(runs))).toBeNull();
   });
 
   it('summarises every metric by variant and connection count', () => {

@@ -245,7 +245,8 @@ export function evaluateClaim(claim: JudgedClaim, context: EvaluationContext): C
   };
 }
 
-export function evaluateMeasure(measure: Measure<string, string>, context: EvaluationContext): MeasureResult {
+/** A measure over its valid runs; null (left out, like a skipped variant's) when a side has fewer than two. */
+export function evaluateMeasure(measure: Measure<string, string>, context: EvaluationContext): MeasureResult | null {
   const { runs, connections } = context;
   const info = lookup(context.table, measure.metric);
   // A measure judges nothing, but its numbers must still describe the code: runs that got
@@ -254,6 +255,7 @@ export function evaluateMeasure(measure: Measure<string, string>, context: Evalu
   const left = invalidRunsOf([measure.numerator, measure.denominator], context).length;
   const a = samplesOf(valid, measure.numerator, measure.metric, connections);
   const b = samplesOf(valid, measure.denominator, measure.metric, connections);
+  if (a.length < 2 || b.length < 2) return null;
   const interval = ratioInterval(a, b, metricFloor(info));
   const leftOut = left ? `; ${left} invalid run${left === 1 ? '' : 's'} left out` : '';
   return {

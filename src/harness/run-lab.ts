@@ -13,6 +13,7 @@ import {
   type ClaimResult,
   type Environment,
   type LabResult,
+  type MeasureResult,
   type ModelResult,
   type RoundRun,
   type RunConfig,
@@ -418,7 +419,8 @@ function assemble(
   });
   const measures = (lab.measures ?? [])
     .filter((measure) => !skippedFor([measure.numerator, measure.denominator]).length)
-    .map((measure) => evaluateMeasure(measure, context));
+    .map((measure) => evaluateMeasure(measure, context))
+    .filter((measure): measure is MeasureResult => measure !== null);
 
   return {
     schemaVersion: SCHEMA_VERSION,
@@ -472,9 +474,10 @@ function modelResult(lab: AnyLab, config: RunConfig, runs: RoundRun[], at: numbe
     statement: lab.model.statement,
     calibration,
     predictions: described
-      .filter((prediction) => !isSkipped(prediction.variant))
+      // An invalid run's numbers do not describe the code: a variant with no valid run is not scored.
+      .filter((prediction) => !isSkipped(prediction.variant) && mine.some((run) => run.variant === prediction.variant && !run.invalid))
       .map((prediction) => {
-        const own = mine.filter((run) => run.variant === prediction.variant);
+        const own = mine.filter((run) => run.variant === prediction.variant && !run.invalid);
         const pairs = own.flatMap((run) => {
           const predicted = run.predicted?.[prediction.metric];
           const measured = run.metrics[prediction.metric];
