@@ -5,7 +5,8 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
-import { availableParallelism, cpus, freemem, loadavg } from 'node:os';
+import { availableParallelism, cpus, loadavg } from 'node:os';
+import { machineLimits } from '../harness/preflight.js';
 import { describeSource, findRedis } from '../infra/redis.js';
 
 export type Health = 'ok' | 'warn' | 'fail';
@@ -46,19 +47,6 @@ export function quotaFromCpuMax(text: string | null): number | null {
   return match ? Number(match[1]) / Number(match[2]) : null;
 }
 
-/** `MemAvailable` from /proc/meminfo, which counts reclaimable cache; os.freemem() does not. */
-export function availableFromMeminfo(text: string | null): number | null {
-  const match = /^MemAvailable:\s+(\d+) kB/m.exec(text ?? '');
-  return match ? Number(match[1]) * 1024 : null;
-}
-
-/** The soft limit on open files from /proc/self/limits. */
-export function openFilesFromLimits(text: string | null): number | null {
-  const match = /^Max open files\s+(\d+|unlimited)/m.exec(text ?? '');
-  if (!match) return null;
-  return match[1] === 'unlimited' ? Number.POSITIVE_INFINITY : Number(match[1]);
-}
-
 export function readMachine(): MachineFacts {
   const source = findRedis();
   let version: string | null = null;
@@ -66,13 +54,16 @@ export function readMachine(): MachineFacts {
     const answer = spawnSync(source.path, ['--version'], { encoding: 'utf8', timeout: 2000 });
     version = /v=(\S+)/.exec(answer.stdout ?? '')?.[1] ?? null;
   }
+  const limits = machineLimits();
   return {
     node: process.versions.node,
     cores: typeof availableParallelism === 'function' ? availableParallelism() : cpus().length,
     quotaCpus: quotaFromCpuMax(readText('/sys/fs/cgroup/cpu.max')),
     load1: loadavg()[0]!,
-    availableBytes: availableFromMeminfo(readText('/proc/meminfo')) ?? freemem(),
-    openFileLimit: openFilesFromLimits(readText('/proc/self/limits')),
+    // The same figures the preflight refuses a run by (DEVCAP_TOO_BIG); an open-file limit it
+    // could not read comes back infinite, which doctor shows as unknown.
+    availableBytes: limits.availableMemoryBytes,
+    openFileLimit: Number.isFinite(limits.openFiles) ? limits.openFiles : null,
     terminal: { tty: Boolean(process.stderr.isTTY), columns: process.stderr.columns },
     redis: { found: source.kind !== 'missing', detail: describeSource(source), version },
   };

@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
-import { DevcapError, ExitCode, UsageError } from '../errors.js';
-import { readManifest, type LabManifestEntry } from '../lab/registry.js';
+import { DevcapError, ExitCode } from '../errors.js';
+import { findLab, readManifest, type LabManifestEntry } from '../lab/registry.js';
 import { claimList, collectSetting, collectSubstitute, pair, positiveInteger } from './parse.js';
 
 const VERSION = (JSON.parse(readFileSync(new URL('../../../package.json', import.meta.url), 'utf8')) as { version: string }).version;
@@ -156,13 +156,9 @@ export function buildProgram(labs: LabManifestEntry[]): Command {
   return program;
 }
 
-/** `2`, `02` or `event-loop`; anything else is a usage error listing what exists. */
+/** `2`, `02` or `event-loop`, among the manifest's entries. */
 export function selectEntry(labs: LabManifestEntry[], target: string): LabManifestEntry {
-  const day = /^\d+$/.test(target) ? Number(target) : Number.NaN;
-  const found = labs.find((lab) => lab.day === day || lab.slug === target);
-  if (found) return found;
-  const known = labs.map((lab) => `${lab.day} (${lab.slug})`).join(', ');
-  throw new UsageError('DEVCAP_UNKNOWN_LAB', `no lab "${target}"; labs: ${known}, or "all"`);
+  return findLab(labs, target, (entry) => entry);
 }
 
 function printError(error: unknown, debug: boolean): number {

@@ -295,7 +295,7 @@ async function runOnce(
           params: config.params,
           env,
           startFresh: () => startVariant(loaded, variant, config, env),
-          own: (child, name) => ownChild(child, name),
+          own: processHost.own,
         })
       : {};
     const metrics: Record<string, number> = {

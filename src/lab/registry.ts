@@ -46,16 +46,21 @@ export async function loadAllLabs(dir = COMPILED_LABS_DIR): Promise<LoadedLab[]>
   return Promise.all(labFolders(dir).map((folder) => loadLab(folder, dir)));
 }
 
-/** `2`, `02`, `event-loop` or `all`. Unknown names are a usage error listing what exists. */
-export function selectLabs(all: LoadedLab[], target: string): LoadedLab[] {
-  if (target === 'all') return all;
+/**
+ * The item whose lab `2`, `02` or `event-loop` names, among loaded labs or manifest entries.
+ * Anything else is a usage error listing what exists.
+ */
+export function findLab<T>(items: T[], target: string, labOf: (item: T) => { day: number; slug: string }): T {
   const day = /^\d+$/.test(target) ? Number(target) : Number.NaN;
-  const found = all.find(({ lab }) => lab.day === day || lab.slug === target);
-  if (!found) {
-    const known = all.map(({ lab }) => `${lab.day} (${lab.slug})`).join(', ');
-    throw new UsageError('DEVCAP_UNKNOWN_LAB', `no lab "${target}"; labs: ${known}, or "all"`);
-  }
-  return [found];
+  const found = items.find((item) => labOf(item).day === day || labOf(item).slug === target);
+  if (found) return found;
+  const known = items.map((item) => `${labOf(item).day} (${labOf(item).slug})`).join(', ');
+  throw new UsageError('DEVCAP_UNKNOWN_LAB', `no lab "${target}"; labs: ${known}, or "all"`);
+}
+
+/** `2`, `02`, `event-loop` or `all`. */
+export function selectLabs(all: LoadedLab[], target: string): LoadedLab[] {
+  return target === 'all' ? all : [findLab(all, target, ({ lab }) => lab)];
 }
 
 /**
