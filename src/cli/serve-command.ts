@@ -7,7 +7,8 @@ import { ExitCode, PrerequisiteError, UsageError } from '../errors.js';
 import { exitCodeFor, onInterrupt, ownedCount, releaseAll } from '../harness/cleanup.js';
 import { sweep } from '../harness/ownership.js';
 import { givenRedis } from '../infra/redis.js';
-import { provide, resolveConfig, startVariant } from '../harness/run-lab.js';
+import { provide, resolveConfig } from '../harness/run-lab.js';
+import { VariantGroup } from '../harness/variant-group.js';
 import type { LoadedLab } from '../lab/registry.js';
 import { resolveParams } from './lab-command.js';
 
@@ -82,10 +83,12 @@ export async function serveCommand(loaded: LoadedLab, wanted: string | undefined
   const skipped = provided.skipped.find((entry) => entry.variant === variant);
   if (skipped) throw new PrerequisiteError(`DEVCAP_${skipped.requires[0]!.toUpperCase()}_MISSING`, `${lab.slug}/${variant} cannot run here: ${skipped.reason}`);
   const env = { ...provided.env, DEVCAP_HOST: host, DEVCAP_COUNT_REQUESTS: '1', ...(options.port ? { DEVCAP_PORT: String(options.port) } : {}) };
-  const server = await startVariant(loaded, variant, config, env).catch((error: Error) => {
+  // With its companions (a queue's workers, the services of a split system), as in a lab run.
+  const group = await VariantGroup.start(loaded, variant, config, env).catch((error: Error) => {
     if (options.port && /EADDRINUSE/.test(error.message)) throw new UsageError('DEVCAP_PORT_IN_USE', `port ${options.port} is in use; choose another --port or leave it out for a free one`);
     throw error;
   });
+  const server = group.server;
   const shownHost = host.includes(':') ? `[${host}]` : host;
   const url = `http://${shownHost}:${server.port}`;
   process.stdout.write(servingText(loaded, variant, url, provided.services) + '\n');

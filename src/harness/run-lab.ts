@@ -28,6 +28,7 @@ import { countServed, GENERATOR_BOUND_CORES, runLoad, warmUp, type LoadResult } 
 import { median } from './stats.js';
 import { runScenario } from './scenario.js';
 import { VariantProcess } from './variant-process.js';
+import { envStem, paramEnv, startVariant, VariantGroup } from './variant-group.js';
 
 export interface RunOptions {
   quick: boolean;
@@ -131,11 +132,13 @@ export async function runLab(original: LoadedLab, options: RunOptions, progress:
     for (const claim of loaded.lab.claims) {
       if (claim.kind !== 'scenario' || isSkipped(claim.variant)) continue;
       progress.phase(`${loaded.lab.slug}: scenario ${claim.id}`);
-      const server = await startVariant(loaded, claim.variant, config, provided.env);
+      const group = await VariantGroup.start(loaded, claim.variant, config, provided.env);
       try {
-        scenarioResults.push(await runScenario(claim, server.port, { params: config.params, env: provided.env, serverOutput: () => server.outputText() }));
+        scenarioResults.push(
+          await runScenario(claim, group.port, { params: config.params, env: provided.env, serverOutput: () => group.server.outputText(), processes: group }),
+        );
       } finally {
-        await server.stop();
+        await group.stop();
       }
     }
     return assemble(loaded, options, config, { ...environment, redis: provided.redis }, provided, runs, scenarioResults, startedAt, started);
@@ -262,7 +265,8 @@ async function runOnce(
   calibrator: Calibrator | undefined,
 ): Promise<RoundRun> {
   const { lab } = loaded;
-  const server = await startVariant(loaded, variant, config, env);
+  const group = await VariantGroup.start(loaded, variant, config, env);
+  const server = group.server;
   try {
     const { path, method, headers, body } = lab.workload;
     const load = { port: server.port, path, method, headers, body, connections };
@@ -296,6 +300,7 @@ async function runOnce(
           env,
           startFresh: () => startVariant(loaded, variant, config, env),
           own: processHost.own,
+          processes: group,
         })
       : {};
     const metrics: Record<string, number> = {
@@ -342,7 +347,7 @@ async function runOnce(
       ...(!calibration && lab.model ? { predicted: predictionsFor(lab, variant, {}, config, connections) } : {}),
     };
   } finally {
-    await server.stop();
+    await group.stop();
   }
 }
 
@@ -515,23 +520,9 @@ function skippedClaim(claim: AnyLab['claims'][number], variants: string[], missi
   };
 }
 
-function paramEnv(loaded: LoadedLab, config: RunConfig): Record<string, string> {
-  const env: Record<string, string> = {};
-  for (const [name, parameter] of Object.entries(loaded.lab.params ?? {})) env[parameter.env] = String(config.params[name]);
-  return env;
-}
-
 /** `user-api` → `USER_API_URL`. */
 export function serviceEnvName(service: string): string {
-  return `${service.toUpperCase().replace(/[^A-Z0-9]+/g, '_')}_URL`;
+  return `${envStem(service)}_URL`;
 }
 
-export function startVariant(loaded: LoadedLab, variant: string, config: RunConfig, env: Record<string, string>): Promise<VariantProcess> {
-  return VariantProcess.start({
-    name: `${loaded.lab.slug}/${variant}`,
-    file: config.substitutes[variant] ?? loaded.variantPath(variant),
-    env: { ...env, ...loaded.lab.variants[variant]!.env, ...paramEnv(loaded, config) },
-    readyPath: loaded.lab.workload.readyPath,
-    readyStatus: loaded.lab.workload.readyStatus ?? 200,
-  });
-}
+export { startVariant };

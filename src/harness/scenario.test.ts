@@ -13,7 +13,9 @@ beforeAll(async () => {
 });
 afterAll(() => new Promise<void>((resolve) => server.close(() => resolve())));
 
-const context = (): ScenarioContext => ({ vars: {}, params: {}, env: {}, serverOutput: () => '' });
+// A step here never touches the processes: any use of them fails the test.
+const untouchable = new Proxy({}, { get: (_target, key) => { throw new Error(`a step used processes.${String(key)}`); } }) as ScenarioContext['processes'];
+const context = (): ScenarioContext => ({ vars: {}, params: {}, env: {}, serverOutput: () => '', port, processes: untouchable });
 
 describe('a scenario step whose own code throws', () => {
   it('a check that throws (JSON.parse of an unexpected body) fails its step with the message, not the run', async () => {

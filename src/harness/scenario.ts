@@ -1,6 +1,6 @@
 import { Agent } from 'node:http';
 import { send as request } from '../lab/http.js';
-import type { Dynamic, ScenarioClaim, ScenarioContext, ScenarioResponse, ScenarioStep } from '../lab/types.js';
+import type { Dynamic, ScenarioClaim, ScenarioContext, ScenarioResponse, ScenarioStep, VariantProcesses } from '../lab/types.js';
 import type { ClaimResult, ScenarioStepResult } from '../report/result.js';
 
 const STEP_REQUEST_TIMEOUT_MS = 10_000;
@@ -93,12 +93,20 @@ export interface ScenarioEnvironment {
   params: Record<string, number>;
   env: Record<string, string>;
   serverOutput(): string;
+  processes: VariantProcesses;
 }
 
 /** Every step passes: confirmed. Any step fails: contradicted, with what came back. */
 export async function runScenario(claim: ScenarioClaim<string>, port: number, environment: ScenarioEnvironment): Promise<ClaimResult> {
   const agent = new Agent({ keepAlive: true, maxSockets: 1 });
-  const context: ScenarioContext = { vars: {}, params: environment.params, env: environment.env, serverOutput: environment.serverOutput };
+  const context: ScenarioContext = {
+    vars: {},
+    params: environment.params,
+    env: environment.env,
+    serverOutput: environment.serverOutput,
+    port,
+    processes: environment.processes,
+  };
   const steps: ScenarioStepResult[] = [];
   try {
     for (const step of claim.steps) steps.push(await runStep(port, step, agent, context));

@@ -130,7 +130,28 @@ export class VariantProcess {
   stop(): Promise<void> {
     return this.release();
   }
+
+  /**
+   * Sends `signal` and waits for the process to exit (a fault a lab injects on cue: SIGKILL
+   * of a worker mid-job). A process that outlives a polite signal by 5 s is killed.
+   */
+  async kill(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
+    if (this.alive) {
+      const child = this.child;
+      await new Promise<void>((resolve) => {
+        const timer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
+        child.once('exit', () => {
+          clearTimeout(timer);
+          resolve();
+        });
+        child.kill(signal);
+      });
+    }
+    await this.release();
+  }
 }
+
+const KILL_GRACE_MS = 5000;
 
 function crashed(name: string, child: ChildProcess, stderr: string[]): HarnessError {
   const tail = stderr.join('').trim().split('\n').filter(Boolean).pop() ?? '';

@@ -10,6 +10,65 @@ export interface VariantDefinition {
   env?: Record<string, string>;
   /** Real services this variant cannot run without; when one is missing it is skipped, with its claims. */
   requires?: Requirement[];
+  /**
+   * Processes that run beside every process of this variant, for as long as it runs: queue
+   * workers, the services of a split system, a process of WebSocket clients. Each is a
+   * fresh process per run (per scenario too), owned by the run like the variant itself.
+   */
+  companions?: Record<string, CompanionDefinition>;
+}
+
+/**
+ * A process started with a variant's process. It is a small server too (`serve()` from
+ * `devcap/serve`, so the probe and the readiness check work the same way): a queue worker
+ * answers `readyPath` once it is connected, and may report counts on a path of its own.
+ *
+ * `start: 'before'` (default) companions start first, in parallel, and the variant gets
+ * their URLs: `<NAME>_URL` (the first copy) and `<NAME>_URLS` (every copy, comma-separated).
+ * `start: 'after'` companions start once the variant is ready and get its URL as
+ * `SERVER_URL` (clients of the variant).
+ */
+export interface CompanionDefinition {
+  /** Compiled entry, relative to the lab folder, e.g. `variants/worker.js`. */
+  file: string;
+  summary: string;
+  /** How many copies (default 1), e.g. two queue workers. */
+  count?: number;
+  /** Answered with 200 once the companion is ready. */
+  readyPath: string;
+  start?: 'before' | 'after';
+  /** Extra environment (the variant's environment, lab parameters and service URLs are given too). */
+  env?: Record<string, string>;
+}
+
+/** A companion's process, as a lab's `drive` or a scenario sees it. */
+export interface CompanionProcess {
+  /** The companion's name in the definition, e.g. `worker`. */
+  name: string;
+  /** Which copy (from 0). */
+  index: number;
+  port: number;
+  pid: number | undefined;
+  readonly alive: boolean;
+  /** Everything it has written to stdout and stderr so far (the last 256 KiB). */
+  output(): string;
+  /** Sends `signal` (default SIGTERM) and waits until the process has exited: a fault on cue, such as SIGKILL of a worker mid-job. */
+  kill(signal?: NodeJS.Signals): Promise<void>;
+}
+
+/** What a lab may do to the processes of the variant under test, in `drive` and in scenario steps. */
+export interface VariantProcesses {
+  /** The companions started with this process of the variant, by name. */
+  companions: Record<string, CompanionProcess[]>;
+  /** Starts one more copy of a companion (a replacement worker); owned by the run, stopped with the variant. */
+  startCompanion(name: string): Promise<CompanionProcess>;
+  /** Stops the variant's own process (SIGTERM, then SIGKILL after a grace period): the server goes away. */
+  stopServer(): Promise<void>;
+  /**
+   * Starts the variant's program again after `stopServer`, on the same port, so clients that
+   * reconnect find it (a server restart). Owned by the run; stopped with the variant.
+   */
+  restartServer(): Promise<void>;
 }
 
 /** A real service devcap provides (src/infra): `redis` → REDIS_URL, `database` → DATABASE_URL. */
@@ -152,6 +211,10 @@ export interface ScenarioContext {
   env: Record<string, string>;
   /** Everything the variant's process has written to stdout and stderr so far. */
   serverOutput(): string;
+  /** The variant's port (requests a step sends itself, e.g. a WebSocket). */
+  port: number;
+  /** The variant's companions, and faults on cue (kill a worker, restart the server). */
+  processes: VariantProcesses;
 }
 
 /** A value, or a function of the scenario so far (a header with the token a login returned). */
@@ -270,6 +333,8 @@ export interface DriveContext {
   startFresh(): Promise<LabProcess>;
   /** Hands a child process the lab started itself (a script it measures) to the run, which stops it on every exit path. */
   own(child: import('node:child_process').ChildProcess, name: string): () => Promise<void>;
+  /** The companions of the loaded process, and faults on cue (kill a worker, restart the server). */
+  processes: VariantProcesses;
 }
 
 /** A process of a variant started for a lab's own measurement. */
