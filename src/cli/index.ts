@@ -139,6 +139,38 @@ export function buildProgram(labs: LabManifestEntry[]): Command {
       process.stdout.write(readFileSync(new URL('../../../schema/lab-result.schema.json', import.meta.url), 'utf8'));
     });
 
+  program
+    .command('exercise')
+    .description("write a lab's exercise: the server with the problem, the task on top, for you to fix (then devcap check)")
+    .argument('<lab>', 'a day (2) or a slug (event-loop)')
+    .argument('[dir]', 'the folder to write it to (default: this one)', '.')
+    .option('--reset', 'overwrite the file if it is there: start the exercise again (your changes are lost)')
+    .action(async (target: string, dir: string, options: { reset?: boolean }) => {
+      const { readExercise, taskText, writeExercise } = await import('./exercise.js');
+      const entry = selectEntry(labs, target);
+      const written = await writeExercise(entry, labs, dir, Boolean(options.reset));
+      const { relative } = await import('node:path');
+      const shown = relative(process.cwd(), written) || written;
+      const replaces = readExercise(entry, labs).replaces[0];
+      process.stdout.write(`wrote ${shown}\n\n${taskText(entry)}\n\nWhen you think it is done: devcap check ${entry.day} ${shown}  (it runs in place of ${replaces}; --watch checks on every save)\n`);
+    });
+
+  program
+    .command('check')
+    .description("check your exercise file: the lab runs it in place of its own variant and judges it by the lab's claims (quick run)")
+    .argument('<lab>', 'a day (2) or a slug (event-loop)')
+    .argument('<file>', 'your file, TypeScript or JavaScript (no build step needed)')
+    .option('--watch', 'check again every time the file is saved, until Ctrl-C')
+    .option('--no-color', 'plain text output')
+    .action(async (target: string, file: string, options: { watch?: boolean; color: boolean }) => {
+      const { checkCommand, readExercise } = await import('./exercise.js');
+      const { loadLab } = await import('../lab/registry.js');
+      const entry = selectEntry(labs, target);
+      readExercise(entry, labs);
+      const loaded = await loadLab(entry.folder);
+      process.exitCode = await checkCommand(loaded, entry, labs, file, options, VERSION);
+    });
+
   const lab = program
     .command('lab')
     .description('run a lab and print the measured comparison')

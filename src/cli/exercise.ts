@@ -1,0 +1,220 @@
+/**
+ * `devcap exercise <lab> [dir]` and `devcap check <lab> <file>`: a lab's lesson turned into
+ * a task. The starting file is the lab's own variant with the problem (its source, the task
+ * on top); the learner's fix runs in place of the lab's good variant, and is judged by the
+ * lab's own claims about that variant, measured as a lab run measures them (quick sizing,
+ * only those claims). Passed means every one of them is confirmed.
+ *
+ * Each exercise is `labs/NN-x/exercise/exercise.json` (what to run and judge) beside the
+ * lab README's `## Exercise` section (the task, in the lesson's words).
+ */
+import { existsSync, mkdirSync, readFileSync, statSync, watchFile, writeFileSync } from 'node:fs';
+import { basename, dirname, join, relative, resolve } from 'node:path';
+import { ExitCode, PrerequisiteError, UsageError } from '../errors.js';
+import { exitCodeFor, onInterrupt, releaseAll, wasInterrupted } from '../harness/cleanup.js';
+import { sweep } from '../harness/ownership.js';
+import { runLab, type Progress } from '../harness/run-lab.js';
+import { givenRedis } from '../infra/redis.js';
+import { SOURCE_LABS_DIR, type LabManifestEntry, type LoadedLab } from '../lab/registry.js';
+import type { ClaimResult, LabResult } from '../report/result.js';
+import { resolveParams } from './lab-command.js';
+import { learnerPath, runnableCopy } from './learner-file.js';
+import { recordCheck } from './learner-state.js';
+import { progressFor } from './progress.js';
+
+export interface Exercise {
+  /** The variant whose source is the starting file: the code with the problem. */
+  start: string;
+  /** The variants the learner's file runs in place of (one program, maybe with different env). */
+  replaces: string[];
+  /** The lab's claims the exercise is judged by: passed when every one is confirmed. */
+  claims: string[];
+  /** One line for a check that has not passed yet. */
+  hint: string;
+}
+
+export function exerciseFile(entry: LabManifestEntry): string {
+  return join(SOURCE_LABS_DIR, entry.folder, 'exercise', 'exercise.json');
+}
+
+export function hasExercise(entry: LabManifestEntry): boolean {
+  return existsSync(exerciseFile(entry));
+}
+
+export function readExercise(entry: LabManifestEntry, labs: LabManifestEntry[]): Exercise {
+  const file = exerciseFile(entry);
+  if (!existsSync(file)) {
+    const with_ = labs.filter(hasExercise).map((lab) => lab.day);
+    throw new UsageError('DEVCAP_NO_EXERCISE', `lab ${entry.day} (${entry.slug}) has no exercise; labs with one: ${with_.join(', ')}`);
+  }
+  return JSON.parse(readFileSync(file, 'utf8')) as Exercise;
+}
+
+/** The README's `## Exercise` section, as plain text: the task as the lesson states it. */
+export function taskText(entry: LabManifestEntry): string {
+  const readme = readFileSync(join(SOURCE_LABS_DIR, entry.folder, 'README.md'), 'utf8');
+  const match = /^## Exercise\s*\n([\s\S]*?)(?=^## |(?![\s\S]))/m.exec(readme);
+  return (match?.[1] ?? '').trim();
+}
+
+/** `02-event-loop.ts`: one name per lab, so several exercises can share a folder. */
+export function startFileName(entry: LabManifestEntry): string {
+  return `${String(entry.day).padStart(2, '0')}-${entry.slug}.ts`;
+}
+
+function wrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  for (const paragraph of text.split(/\n\s*\n/)) {
+    let line = '';
+    for (const word of paragraph.replace(/`/g, '').split(/\s+/).filter(Boolean)) {
+      if (line && line.length + 1 + word.length > width) {
+        lines.push(line);
+        line = word;
+      } else line = line ? `${line} ${word}` : word;
+    }
+    if (line) lines.push(line);
+    lines.push('');
+  }
+  return lines.slice(0, -1);
+}
+
+/** The starting file: the task as a comment, then the lab's variant with the problem. */
+export function startSource(entry: LabManifestEntry, exercise: Exercise, variantSource: string): string {
+  const name = startFileName(entry);
+  const header = [
+    `Exercise, lab ${entry.day} (${entry.slug})`,
+    '',
+    ...wrap(taskText(entry), 86),
+    '',
+    `Check it: devcap check ${entry.day} ${name}   (add --watch to check again on every save)`,
+  ];
+  return header.map((line) => (line ? `// ${line}` : '//')).join('\n') + '\n\n' + variantSource;
+}
+
+export async function writeExercise(entry: LabManifestEntry, labs: LabManifestEntry[], dir: string, reset: boolean): Promise<string> {
+  const exercise = readExercise(entry, labs);
+  const { sourcesOf } = await import('./show.js');
+  const source = (await sourcesOf(entry)).get(exercise.start)!;
+  const folder = resolve(dir);
+  if (existsSync(folder) && !statSync(folder).isDirectory()) throw new UsageError('DEVCAP_BAD_OPTION', `${dir} is a file, not a folder`);
+  const target = join(folder, startFileName(entry));
+  if (existsSync(target) && !reset) {
+    throw new UsageError('DEVCAP_EXERCISE_EXISTS', `${target} already exists and may hold your work; check it with devcap check ${entry.day} ${relative(process.cwd(), target) || target}, or start again with --reset`);
+  }
+  mkdirSync(folder, { recursive: true });
+  writeFileSync(target, startSource(entry, exercise, readFileSync(source, 'utf8')));
+  return target;
+}
+
+export interface CheckOutcome {
+  passed: boolean;
+  exitCode: number;
+  text: string;
+}
+
+const MARK: Record<string, string> = { confirmed: 'passed ', contradicted: 'not yet', inconclusive: 'not yet', invalid: 'invalid', skipped: 'skipped' };
+
+/** What a check's run says about the learner's file: passed, not yet, or no verdict at all. */
+export function judge(entry: LabManifestEntry, exercise: Exercise, fileName: string, result: LabResult): CheckOutcome {
+  const judged = exercise.claims.map((id) => result.claims.find((claim) => claim.id === id)).filter((claim): claim is ClaimResult => claim !== undefined);
+  const lines = [`lab ${entry.day} (${entry.slug}), exercise: ${fileName}, run as ${exercise.replaces[0]}`, ''];
+  for (const claim of judged) {
+    lines.push(`  ${MARK[claim.verdict] ?? claim.verdict}  ${claim.statement}`);
+    lines.push(`           ${claim.sentence}`);
+  }
+  lines.push('');
+  const verdicts = judged.map((claim) => claim.verdict);
+  const took = `(${(result.wallTimeMs / 1000).toFixed(1)} s, quick sizing)`;
+  if (verdicts.includes('invalid')) {
+    lines.push(`no verdict: the run was invalid, so these numbers cannot judge ${fileName} (see above); run it again ${took}`);
+    return { passed: false, exitCode: ExitCode.runFailed, text: lines.join('\n') };
+  }
+  if (verdicts.includes('skipped')) {
+    const reason = result.skipped.map((skip) => skip.reason).join('; ');
+    throw new PrerequisiteError('DEVCAP_PREREQUISITE_MISSING', `lab ${entry.day}'s exercise cannot run here: ${reason}`);
+  }
+  const passed = judged.length === exercise.claims.length && verdicts.every((verdict) => verdict === 'confirmed');
+  const undecided = !passed && verdicts.every((verdict) => verdict === 'confirmed' || verdict === 'inconclusive');
+  lines.push(
+    passed
+      ? `passed: ${fileName} does what the lesson says ${took}`
+      : undecided
+        ? `not yet decided: the numbers lean your way but do not settle it on this machine now; check again ${took}`
+        : `not yet: ${exercise.hint} ${took}`,
+  );
+  return { passed, exitCode: passed ? ExitCode.ok : ExitCode.contradicted, text: lines.join('\n') };
+}
+
+/** One check: the learner's file in the target variants' place, only the exercise's claims, quick sizing. */
+export async function checkOnce(loaded: LoadedLab, entry: LabManifestEntry, exercise: Exercise, path: string, version: string, progress: Progress): Promise<CheckOutcome> {
+  const labDir = dirname(loaded.variantPath(exercise.replaces[0]!));
+  const copy = await runnableCopy(path, labDir);
+  const substitutes = Object.fromEntries(exercise.replaces.map((name) => [name, copy]));
+  const params = resolveParams(loaded, [], [loaded]);
+  const result = await runLab(loaded, { quick: true, params, version, substitutes, claims: exercise.claims, redis: givenRedis(undefined, false) }, progress);
+  const outcome = judge(entry, exercise, basename(path), result);
+  recordCheck(entry.day, outcome.passed);
+  return outcome;
+}
+
+export interface CheckOptions {
+  watch?: boolean;
+  color: boolean;
+}
+
+export async function checkCommand(loaded: LoadedLab, entry: LabManifestEntry, labs: LabManifestEntry[], file: string, options: CheckOptions, version: string): Promise<number> {
+  const exercise = readExercise(entry, labs);
+  const path = learnerPath(file, '');
+  sweep();
+  let output = await progressFor({ color: options.color });
+  onInterrupt((signal) => {
+    output.stop();
+    void releaseAll().finally(() => {
+      process.stderr.write(`devcap: ${options.watch ? 'stopped watching' : `interrupted (${signal})`}; nothing left running\n`);
+      process.exit(options.watch && signal === 'SIGINT' ? ExitCode.ok : exitCodeFor(signal));
+    });
+  });
+  const once = async (): Promise<number> => {
+    // A fresh spinner each time: a stopped one does not start again.
+    output = await progressFor({ color: options.color });
+    try {
+      const outcome = await checkOnce(loaded, entry, exercise, path, version, output.progress);
+      output.stop();
+      process.stdout.write(outcome.text + '\n');
+      return outcome.exitCode;
+    } finally {
+      output.stop();
+      await releaseAll();
+    }
+  };
+  if (!options.watch) return once();
+
+  // --watch: check now, then again after each save, until Ctrl-C. A save during a check
+  // queues one more check, not one per save.
+  let running = false;
+  let again = false;
+  const run = async () => {
+    if (running) {
+      again = true;
+      return;
+    }
+    running = true;
+    do {
+      again = false;
+      try {
+        await once();
+      } catch (error) {
+        if (wasInterrupted()) return;
+        process.stderr.write(`devcap: ${(error as { code?: string }).code ?? 'DEVCAP_INTERNAL'}: ${(error as Error).message}\n`);
+      }
+    } while (again);
+    running = false;
+    process.stderr.write(`devcap: watching ${file}; save it to check again, Ctrl-C to stop\n`);
+  };
+  watchFile(path, { interval: 300 }, (now, before) => {
+    if (now.mtimeMs !== before.mtimeMs && now.size > 0) void run();
+  });
+  await run();
+  // Until Ctrl-C: the interrupt handler ends the process.
+  return new Promise<never>(() => {});
+}
