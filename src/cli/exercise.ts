@@ -134,7 +134,16 @@ export function judge(entry: LabManifestEntry, exercise: Exercise, fileName: str
     throw new PrerequisiteError('DEVCAP_PREREQUISITE_MISSING', `lab ${entry.day}'s exercise cannot run here: ${reason}`);
   }
   const passed = judged.length === exercise.claims.length && verdicts.every((verdict) => verdict === 'confirmed');
-  const undecided = !passed && verdicts.every((verdict) => verdict === 'confirmed' || verdict === 'inconclusive');
+  // Undecided, not wrong: each claim not confirmed has its estimate past the threshold, only its interval is too wide.
+  const leaning = (claim: ClaimResult) => {
+    if (claim.verdict === 'confirmed') return true;
+    const { estimate, threshold, band, direction } = claim;
+    if (claim.verdict !== 'inconclusive' || estimate === null) return false;
+    if (band) return estimate >= band[0] && estimate <= band[1];
+    if (threshold === null) return false;
+    return direction === 'atMost' ? estimate <= threshold : direction === 'atLeast' ? estimate >= threshold : false;
+  };
+  const undecided = !passed && judged.every(leaning);
   lines.push(
     passed
       ? `passed: ${fileName} does what the lesson says ${took}`

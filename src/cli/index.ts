@@ -20,6 +20,7 @@ export interface LabCommandOptions {
   json?: boolean;
   markdown?: boolean;
   strict?: boolean;
+  predict?: boolean;
   color: boolean;
   debug?: boolean;
 }
@@ -43,6 +44,7 @@ export const labOptions: Option[] = [
   new Option('--json', 'print the result as JSON on stdout, nothing else').conflicts('markdown'),
   new Option('--markdown', 'print the result as Markdown (for course notes and CI summaries)'),
   new Option('--strict', 'exit 1 when a claim is inconclusive, not only when contradicted'),
+  new Option('--predict', 'before measuring, guess each claim\'s outcome (multiple choice, in a terminal); then see your guesses beside the measurements'),
   new Option('--no-color', 'plain text output'),
   new Option('--debug', 'print stack traces for errors'),
 ];
@@ -169,6 +171,45 @@ export function buildProgram(labs: LabManifestEntry[]): Command {
       readExercise(entry, labs);
       const loaded = await loadLab(entry.folder);
       process.exitCode = await checkCommand(loaded, entry, labs, file, options, VERSION);
+    });
+
+  program
+    .command('progress')
+    .description('what you have done: the labs you ran, the exercises that pass, your prediction score, and what comes next')
+    .option('--json', 'print it as JSON')
+    .action(async (options: { json?: boolean }) => {
+      const { learnerFile, readState } = await import('./learner-state.js');
+      const { hasExercise } = await import('./exercise.js');
+      const { progressReport, renderProgress } = await import('./progress-command.js');
+      const file = learnerFile();
+      let state;
+      try {
+        state = readState(file, (line) => process.stderr.write(`devcap: ${line}\n`));
+      } catch (error) {
+        throw new DevcapError('DEVCAP_STATE_UNREADABLE', `cannot read ${file}: ${(error as Error).message}`, ExitCode.prerequisite);
+      }
+      const report = progressReport(state, labs, hasExercise, file);
+      process.stdout.write((options.json ? JSON.stringify(report, null, 2) : renderProgress(report)) + '\n');
+    });
+
+  program
+    .command('profile')
+    .description("where a variant's time goes under the lab's load: the top functions by self time, and a .cpuprofile for Chrome DevTools or speedscope")
+    .argument('<lab>', 'a day (2) or a slug (event-loop)')
+    .argument('<variant>', "one of the lab's variants, e.g. pbkdf2-sync")
+    .option('--out <dir>', 'write the profile into this folder (default: this one)')
+    .addOption(new Option('--duration <sec>', 'seconds of load (default: the lab\'s, at least 5)').argParser(positiveInteger('--duration', { max: 600 })))
+    .addOption(new Option('--connections <n>', 'load at this many connections instead of the lab\'s own').argParser(positiveInteger('--connections', { max: 1000 })))
+    .addOption(new Option('--top <n>', 'how many functions to list (default 10)').argParser(positiveInteger('--top', { max: 200 })))
+    .addOption(new Option('--set <name=value>', 'change a lab parameter (repeatable)').argParser(collectSetting))
+    .option('--heap', 'a heap (allocation sampling) profile instead: .heapprofile and the top allocation sites')
+    .option('--clinic <tool>', 'hand the variant and the load over to Clinic.js (doctor, flame, bubbleprof, heapprofiler) when clinic is on PATH')
+    .option('--no-color', 'plain text output')
+    .action(async (target: string, variant: string, options: import('./profile-command.js').ProfileOptions) => {
+      const { profileCommand } = await import('./profile-command.js');
+      const { loadLab } = await import('../lab/registry.js');
+      const loaded = await loadLab(selectEntry(labs, target).folder);
+      process.exitCode = await profileCommand(loaded, variant, options, VERSION);
     });
 
   const lab = program

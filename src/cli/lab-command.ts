@@ -13,6 +13,7 @@ import { SCHEMA_VERSION, type LabFailure, type LabResult } from '../report/resul
 import { renderTerminal } from '../report/terminal.js';
 import type { LabCommandOptions } from './index.js';
 import { kindOf, paramValue, rangeOf } from './parse.js';
+import { recordPredictions, recordRun } from './learner-state.js';
 import { progressFor } from './progress.js';
 
 /**
@@ -88,6 +89,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
   }
   const color = options.color !== false && !options.json && process.stdout.isTTY && !process.env.NO_COLOR;
   const out = options.out !== undefined ? openOut(options.out) : undefined;
+  const predictions = options.predict ? await predict(selected, options) : undefined;
 
   const { progress, stop } = await progressFor(options);
   onInterrupt((signal) => {
@@ -129,11 +131,18 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
       }
       // Saved before any reporter runs: a result once measured is never lost.
       out?.write(result);
+      recordRun(result);
       entries.push(result);
       worst = Math.max(worst, exitCodeOf(result, Boolean(options.strict)));
       if (!options.json) {
         stop();
         worst = Math.max(worst, report(result, options.markdown ? 'markdown' : 'terminal', color, out?.path));
+      }
+      if (predictions) {
+        const { scorePredictions } = await import('./predict.js');
+        const score = scorePredictions(predictions.questions, predictions.answers, result);
+        process.stdout.write(score.text + '\n');
+        if (score.asked) recordPredictions(result.lab.day, score.right, score.asked);
       }
     }
   } finally {
@@ -142,6 +151,20 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
   }
   if (options.json) process.stdout.write(renderJson(entries, !all) + '\n');
   return worst;
+}
+
+/**
+ * `--predict`: the questions are asked on the terminal before anything is measured. Not
+ * with --json (a script's output) and not without a terminal to answer on.
+ */
+async function predict(selected: LoadedLab[], options: LabCommandOptions) {
+  if (options.json) throw new UsageError('DEVCAP_PREDICT_NEEDS_TTY', '--predict asks questions in a terminal; leave out --json to use it');
+  if (selected.length !== 1) throw new UsageError('DEVCAP_BAD_OPTION', '--predict asks about one lab: name a lab, not "all"');
+  if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UsageError('DEVCAP_PREDICT_NEEDS_TTY', '--predict asks questions in a terminal, and this input or output is not one');
+  const { ask, questionsFor } = await import('./predict.js');
+  const questions = questionsFor(selected[0]!.lab, options.claims);
+  const answers = await ask(questions, process.stdin, process.stdout);
+  return { questions, answers };
 }
 
 /** What a lab's verdicts say: 4 invalid, 1 contradicted (or inconclusive with --strict), else 0. */

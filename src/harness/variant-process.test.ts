@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -52,6 +52,17 @@ describe('a server devcap starts', () => {
       expect(await seenBy({}, 'NODE_ENV')).toBe('production');
     } finally {
       delete process.env.DEVCAP_NODE_ENV;
+    }
+  });
+
+  it('gets the extra node flags it is started with, before its file', async () => {
+    const server = await VariantProcess.start({ name: 'flags-test', file, env: {}, readyPath: '/', nodeArgs: ['--stack-size=2000'] });
+    try {
+      const args = readFileSync(`/proc/${server.pid}/cmdline`, 'utf8').split('\0');
+      expect(args.indexOf('--stack-size=2000')).toBeGreaterThan(0);
+      expect(args.indexOf('--stack-size=2000')).toBeLessThan(args.indexOf(file));
+    } finally {
+      await server.stop();
     }
   });
 });

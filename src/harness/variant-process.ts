@@ -18,6 +18,8 @@ export interface StartOptions {
   readyPath: string;
   /** The status `readyPath` must answer with (default 200). */
   readyStatus?: number;
+  /** Extra node flags before the file (`devcap profile`: --cpu-prof, which NODE_OPTIONS refuses). */
+  nodeArgs?: string[];
 }
 
 /** A variant running in its own fresh process, with the probe preloaded. */
@@ -59,7 +61,7 @@ export class VariantProcess {
       delete env.NODE_ENV;
       if (process.env.DEVCAP_NODE_ENV) env.NODE_ENV = process.env.DEVCAP_NODE_ENV;
     }
-    const child = spawn(process.execPath, ['--import', PROBE_PATH, options.file], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
+    const child = spawn(process.execPath, [...(options.nodeArgs ?? []), '--import', PROBE_PATH, options.file], { stdio: ['ignore', 'pipe', 'pipe', 'ipc'], env });
     const release = ownChild(child, options.name);
     const stderr: string[] = [];
     const output = { text: '' };
