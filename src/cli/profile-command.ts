@@ -119,7 +119,8 @@ export function heapTop(root: HeapNode, top: number): string {
   walk(root);
   const total = [...sizes.values()].reduce((sum, size) => sum + size, 0);
   const rows = [...sizes].filter(([, size]) => size > 0).sort((a, b) => b[1] - a[1]).slice(0, top);
-  const lines = [`Top ${rows.length} allocation sites by sampled live heap (${(total / 2 ** 20).toFixed(1)} MiB sampled):`];
+  // V8's sampling heap profiler keeps only what is still alive when the process ends.
+  const lines = [`Top ${rows.length} allocation sites of what was still live when the server stopped (${(total / 2 ** 20).toFixed(1)} MiB sampled):`];
   for (const [key, size] of rows) lines.push(`  ${((size / total) * 100).toFixed(1).padStart(5)}%  ${(size / 2 ** 20).toFixed(2).padStart(7)} MiB  ${key}`);
   return lines.join('\n');
 }
