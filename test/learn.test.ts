@@ -1,8 +1,9 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { runCli } from './run-cli.js';
+import { descendantsOf, isAlive, runCli, waitUntilGone } from './run-cli.js';
 
 // The learner's side of devcap: exercises, checks, progress, profiles. Files go to a
 // folder outside the package, as a learner's would; the record to a temp state dir.
@@ -190,4 +191,38 @@ describe('devcap profile', () => {
     oneErrorLine(result.stderr, 'DEVCAP_CLINIC_MISSING');
     expect(result.stderr).toContain('npm install -g clinic');
   });
+});
+
+// Lab 11's exercise is judged by a scenario of about a second: cheap enough to watch.
+const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
+describe.skipIf(!hasRedis)('devcap check --watch', () => {
+  it('checks, checks again on save, and stops on Ctrl-C with exit 0 and nothing left running', async () => {
+    const folder = join(dir, 'watch');
+    expect((await runCli(['exercise', '11', folder], { env })).code).toBe(0);
+    const file = join(folder, '11-rate-limiting.ts');
+    const run = runCli(['check', '11', file, '--watch'], { env });
+    // Every process seen under devcap while it watches (redis-server, the server, the watchdog).
+    const pids = new Set<number>();
+    const until = async (pattern: RegExp) => {
+      const deadline = Date.now() + 60_000;
+      while (!pattern.test(await peek()) && Date.now() < deadline) {
+        for (const pid of await descendantsOf(run.child.pid!)) pids.add(pid);
+        await new Promise((resolve) => setTimeout(resolve, 200));
+      }
+      expect(await peek()).toMatch(pattern);
+    };
+    let seen = '';
+    run.child.stdout!.on('data', (text: Buffer | string) => (seen += String(text)));
+    const peek = async () => seen;
+    await until(/^not yet: /m);
+    writeFileSync(file, readFileSync(new URL('../labs/11-rate-limiting/variants/memory-store.ts', import.meta.url), 'utf8'));
+    await until(/^passed: 11-rate-limiting\.ts/m);
+    run.child.kill('SIGINT');
+    const result = await run;
+    expect(result.code).toBe(0);
+    expect(result.stderr).toMatch(/stopped watching; nothing left running/);
+    expect(pids.size).toBeGreaterThan(0);
+    await waitUntilGone(pids);
+    expect([...pids].filter(isAlive)).toEqual([]);
+  }, 120_000);
 });
