@@ -10,7 +10,7 @@
  */
 import { existsSync, mkdirSync, readFileSync, statSync, watchFile, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { ExitCode, PrerequisiteError, UsageError } from '../errors.js';
+import { ExitCode, HarnessError, PrerequisiteError, UsageError } from '../errors.js';
 import { exitCodeFor, onInterrupt, releaseAll, wasInterrupted } from '../harness/cleanup.js';
 import { sweep } from '../harness/ownership.js';
 import { runLab, type Progress } from '../harness/run-lab.js';
@@ -31,6 +31,8 @@ export interface Exercise {
   claims: string[];
   /** One line for a check that has not passed yet. */
   hint: string;
+  /** Rounds per variant when the lab's quick sizing is too few for a steady verdict on a busy machine. */
+  rounds?: number;
 }
 
 export function exerciseFile(entry: LabManifestEntry): string {
@@ -116,6 +118,7 @@ const MARK: Record<string, string> = { confirmed: 'passed ', contradicted: 'not 
 
 /** What a check's run says about the learner's file: passed, not yet, or no verdict at all. */
 export function judge(entry: LabManifestEntry, exercise: Exercise, fileName: string, result: LabResult): CheckOutcome {
+  const sizing = exercise.rounds ? `quick sizing, ${exercise.rounds} rounds` : 'quick sizing';
   const judged = exercise.claims.map((id) => result.claims.find((claim) => claim.id === id)).filter((claim): claim is ClaimResult => claim !== undefined);
   const lines = [`lab ${entry.day} (${entry.slug}), exercise: ${fileName}, run as ${exercise.replaces[0]}`, ''];
   for (const claim of judged) {
@@ -124,7 +127,7 @@ export function judge(entry: LabManifestEntry, exercise: Exercise, fileName: str
   }
   lines.push('');
   const verdicts = judged.map((claim) => claim.verdict);
-  const took = `(${(result.wallTimeMs / 1000).toFixed(1)} s, quick sizing)`;
+  const took = `(${(result.wallTimeMs / 1000).toFixed(1)} s, ${sizing})`;
   if (verdicts.includes('invalid')) {
     lines.push(`no verdict: the run was invalid, so these numbers cannot judge ${fileName} (see above); run it again ${took}`);
     return { passed: false, exitCode: ExitCode.runFailed, text: lines.join('\n') };
@@ -160,7 +163,13 @@ export async function checkOnce(loaded: LoadedLab, entry: LabManifestEntry, exer
   const copy = await runnableCopy(path, labDir);
   const substitutes = Object.fromEntries(exercise.replaces.map((name) => [name, copy]));
   const params = resolveParams(loaded, [], [loaded]);
-  const result = await runLab(loaded, { quick: true, params, version, substitutes, claims: exercise.claims, redis: givenRedis(undefined, false) }, progress);
+  const result = await runLab(loaded, { quick: true, rounds: exercise.rounds, params, version, substitutes, claims: exercise.claims, redis: givenRedis(undefined, false) }, progress).catch((error: unknown) => {
+    // The learner's server that crashed or never answered: say it is theirs, by its own name.
+    if (error instanceof HarnessError && ['DEVCAP_VARIANT_CRASHED', 'DEVCAP_NOT_READY'].includes(error.code)) {
+      throw new HarnessError(error.code, `${basename(path)}, run as ${exercise.replaces[0]}: ${error.message.replace(`${loaded.lab.slug}/${exercise.replaces[0]} `, '')}`);
+    }
+    throw error;
+  });
   const outcome = judge(entry, exercise, basename(path), result);
   recordCheck(entry.day, outcome.passed);
   return outcome;

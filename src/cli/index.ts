@@ -67,6 +67,7 @@ export function buildProgram(labs: LabManifestEntry[]): Command {
       'after',
       `\nLabs:\n${labTable(labs)}\n\nExamples:\n  devcap lab 2                 run the event-loop lab\n` +
         `  devcap lab event-loop --quick --json\n  devcap lab all --quick       every lab, CI-sized\n` +
+        `  devcap exercise 2            write lab 2's exercise; then devcap check 2 02-event-loop.ts\n` +
         `\nExit codes: 0 claims confirmed, 1 a claim contradicted (or inconclusive with --strict),\n` +
         `2 bad usage, 3 missing prerequisite, 4 the run itself failed,\n` +
         `130 / 143 / 129 stopped by SIGINT (Ctrl-C) / SIGTERM / SIGHUP after cleaning up.`,

@@ -65,4 +65,13 @@ describe('a server devcap starts', () => {
       await server.stop();
     }
   });
+
+  it("names the error a crashed server died of, not node's version line", async () => {
+    const broken = join(dir, 'broken.mjs');
+    writeFileSync(broken, "throw new TypeError('the learner\\'s bug');\n");
+    await expect(VariantProcess.start({ name: 'crash-test', file: broken, env: {}, readyPath: '/' })).rejects.toMatchObject({
+      code: 'DEVCAP_VARIANT_CRASHED',
+      message: "crash-test exited (code 1): TypeError: the learner's bug",
+    });
+  });
 });

@@ -156,7 +156,9 @@ export class VariantProcess {
 const KILL_GRACE_MS = 5000;
 
 function crashed(name: string, child: ChildProcess, stderr: string[]): HarnessError {
-  const tail = stderr.join('').trim().split('\n').filter(Boolean).pop() ?? '';
+  // The error's own line ("Error: ...", "SyntaxError: ..."), not node's closing "Node.js v20.x".
+  const lines = stderr.join('').trim().split('\n').filter((line) => line && !/^Node\.js v\d/.test(line));
+  const tail = [...lines].reverse().find((line) => /^\w*(Error|Exception)\b/.test(line)) ?? lines.pop() ?? '';
   const how = child.signalCode ? `signal ${child.signalCode}` : `code ${child.exitCode}`;
   return new HarnessError('DEVCAP_VARIANT_CRASHED', `${name} exited (${how})${tail ? `: ${tail}` : ''}`);
 }
