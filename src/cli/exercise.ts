@@ -166,7 +166,8 @@ export async function checkOnce(loaded: LoadedLab, entry: LabManifestEntry, exer
   const result = await runLab(loaded, { quick: true, rounds: exercise.rounds, params, version, substitutes, claims: exercise.claims, redis: givenRedis(undefined, false) }, progress).catch((error: unknown) => {
     // The learner's server that crashed or never answered: say it is theirs, by its own name.
     if (error instanceof HarnessError && ['DEVCAP_VARIANT_CRASHED', 'DEVCAP_NOT_READY'].includes(error.code)) {
-      throw new HarnessError(error.code, `${basename(path)}, run as ${exercise.replaces[0]}: ${error.message.replace(`${loaded.lab.slug}/${exercise.replaces[0]} `, '')}`);
+      const hint = error.code === 'DEVCAP_NOT_READY' ? " (does it end with serve(app), from 'devcap/serve'?)" : '';
+      throw new HarnessError(error.code, `${basename(path)}, run as ${exercise.replaces[0]}: ${error.message.replace(`${loaded.lab.slug}/${exercise.replaces[0]} `, '')}${hint}`);
     }
     throw error;
   });
