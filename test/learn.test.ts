@@ -175,6 +175,17 @@ describe('devcap profile', () => {
     expect(readdirSync(tmpdir()).filter((name) => name.startsWith('devcap-profile-'))).toEqual([]);
   });
 
+  it('--heap writes a .heapprofile and lists allocation sites', async () => {
+    const out = join(dir, 'heap');
+    mkdirSync(out);
+    const { code, stdout } = await runCli(['profile', '2', 'pbkdf2-sync', '--heap', '--duration', '1', '--out', out], { env });
+    expect(code).toBe(0);
+    expect(stdout).toMatch(/^Top \d+ allocation sites of what was still live when the server stopped/m);
+    const written = readdirSync(out).filter((name) => name.endsWith('.heapprofile'));
+    expect(written).toHaveLength(1);
+    expect(JSON.parse(readFileSync(join(out, written[0]!), 'utf8'))).toHaveProperty('head');
+  });
+
   it.each([
     [['profile', '2', 'nope'], 'DEVCAP_UNKNOWN_VARIANT', 2],
     [['profile', '2', 'pbkdf2-sync', '--out', join(dir, 'no-such-folder')], 'DEVCAP_BAD_OUT', 2],
@@ -195,6 +206,19 @@ describe('devcap profile', () => {
 
 // Lab 11's exercise is judged by a scenario of about a second: cheap enough to watch.
 const hasRedis = spawnSync('redis-server', ['--version']).status === 0;
+describe.skipIf(!hasRedis)('devcap check of a JavaScript file', () => {
+  it('runs an ES module from a folder outside the package: its ./api.js is the lab\'s, devcap/serve is devcap\'s', async () => {
+    const folder = join(dir, 'js');
+    mkdirSync(folder);
+    const file = join(folder, 'mine.mjs');
+    writeFileSync(file, readFileSync(new URL('../dist/labs/11-rate-limiting/variants/memory-store.js', import.meta.url), 'utf8'));
+    const result = await runCli(['check', '11', file], { env });
+    expect(result.stdout).toMatch(/^passed: mine\.mjs does what the lesson says/m);
+    expect(result.code).toBe(0);
+  });
+});
+
+
 describe.skipIf(!hasRedis)('devcap check --watch', () => {
   it('checks, checks again on save, and stops on Ctrl-C with exit 0 and nothing left running', async () => {
     const folder = join(dir, 'watch');
