@@ -185,7 +185,8 @@ export async function checkCommand(loaded: LoadedLab, entry: LabManifestEntry, l
   const exercise = readExercise(entry, labs);
   const path = learnerPath(file, '');
   sweep();
-  let output = await progressFor({ color: options.color });
+  // Made for each check (a stopped spinner does not start again).
+  let output: Awaited<ReturnType<typeof progressFor>> = { progress: { phase() {}, tick() {} }, stop() {} };
   onInterrupt((signal) => {
     output.stop();
     void releaseAll().finally(() => {
@@ -194,7 +195,6 @@ export async function checkCommand(loaded: LoadedLab, entry: LabManifestEntry, l
     });
   });
   const once = async (): Promise<number> => {
-    // A fresh spinner each time: a stopped one does not start again.
     output = await progressFor({ color: options.color });
     try {
       const outcome = await checkOnce(loaded, entry, exercise, path, version, output.progress);
@@ -230,8 +230,14 @@ export async function checkCommand(loaded: LoadedLab, entry: LabManifestEntry, l
     running = false;
     process.stderr.write(`devcap: watching ${file}; save it to check again, Ctrl-C to stop\n`);
   };
+  // An editor's save can be several writes (truncate, write, rename): wait for it to settle.
+  let settle: NodeJS.Timeout | undefined;
   watchFile(path, { interval: 300 }, (now, before) => {
-    if (now.mtimeMs !== before.mtimeMs && now.size > 0) void run();
+    if (now.mtimeMs === before.mtimeMs) return;
+    clearTimeout(settle);
+    settle = setTimeout(() => {
+      if (existsSync(path) && statSync(path).size > 0) void run();
+    }, 400);
   });
   await run();
   // Until Ctrl-C: the interrupt handler ends the process.
