@@ -6,7 +6,7 @@ import { text } from 'node:stream/consumers';
 import { serve } from 'devcap/serve';
 
 const name = process.env.SERVICE!;
-const responseMs = Number(process.env[`${name.toUpperCase()}_MS`] ?? 50);
+const responseMs = Number(process.env[`${name.toUpperCase()}_MS`] ?? 100);
 
 interface Fault {
   mode: 'healthy' | 'slow' | 'failing';

@@ -4,7 +4,7 @@ import CircuitBreaker from 'opossum';
 import { serve } from 'devcap/serve';
 import { createGateway, fetchPart, partial, SERVICES } from './gateway.js';
 
-const timeoutMs = Number(process.env.SERVICE_TIMEOUT_MS ?? 250);
+const timeoutMs = Number(process.env.SERVICE_TIMEOUT_MS ?? 300);
 
 const breakers = SERVICES.map(
   (service) =>

@@ -3,7 +3,7 @@
 import { serve } from 'devcap/serve';
 import { createGateway, fetchPart, partial, SERVICES } from './gateway.js';
 
-const timeoutMs = Number(process.env.SERVICE_TIMEOUT_MS ?? 250);
+const timeoutMs = Number(process.env.SERVICE_TIMEOUT_MS ?? 300);
 
 const app = createGateway(async (req, res) => {
   const { userId } = res.locals;
