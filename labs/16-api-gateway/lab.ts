@@ -85,6 +85,17 @@ function dashboard(missing: Service[] = []) {
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[values.length >> 1]!;
 
+/**
+ * A fresh gateway's first dashboard also loads its HTTP client and opens its connections to
+ * the services: on a busy machine that alone can outlast a 300 ms deadline. Not judged.
+ */
+const firstDashboard: ScenarioStep = {
+  name: "a first dashboard (a fresh gateway's first calls also open its connections): 200",
+  path: '/dashboard',
+  headers: signedIn,
+  expectStatus: 200,
+};
+
 /** With orders made slow: the first step of the two timeout claims. */
 const ordersTurnSlow = (): ScenarioStep => ({
   name: 'orders turns slow',
@@ -227,6 +238,7 @@ export default defineLab({
       statement: 'Without a timeout, one slow service makes every dashboard as slow as that service.',
       variant: 'gateway-parallel',
       steps: [
+        firstDashboard,
         { name: 'with every service healthy, the dashboard is complete', path: '/dashboard', headers: signedIn, expectStatus: 200, check: dashboard() },
         ordersTurnSlow(),
         {
@@ -247,6 +259,7 @@ export default defineLab({
       statement: 'With a timeout per service, a slow service costs the timeout, and the dashboard answers with what arrived and says what is missing.',
       variant: 'gateway-timeout',
       steps: [
+        firstDashboard,
         { name: 'with every service healthy, the dashboard is complete and misses nothing', path: '/dashboard', headers: signedIn, expectStatus: 200, check: dashboard() },
         ordersTurnSlow(),
         {
@@ -271,6 +284,7 @@ export default defineLab({
         'With a circuit breaker, a service that fails slowly is soon not called at all: its failures stop costing the timeout, and it receives no more requests.',
       variant: 'gateway-breaker',
       steps: [
+        firstDashboard,
         { name: 'with every service healthy, the dashboard is complete', path: '/dashboard', headers: signedIn, expectStatus: 200, check: dashboard() },
         {
           name: 'notifications fails slowly (a 503 after slowMs); 4 dashboards: the first calls wait out the timeout, the breaker opens',

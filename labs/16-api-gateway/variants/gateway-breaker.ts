@@ -10,7 +10,7 @@ const breakers = SERVICES.map(
   (service) =>
     new CircuitBreaker((userId: string) => fetchPart(service, userId, AbortSignal.timeout(timeoutMs)), {
       timeout: false, // the call's own AbortSignal cuts it off (and closes the request)
-      errorThresholdPercentage: 50, // open when half the calls of the last 10 s failed…
+      errorThresholdPercentage: 50, // open when more than half the calls of the last 10 s failed…
       volumeThreshold: 3, // …once there have been at least 3
       resetTimeout: 30_000, // then try one call again after 30 s
     }),
