@@ -141,8 +141,8 @@ export default defineLab({
       return signedIn();
     },
     readyPath: '/health',
-    sizing: { durationSec: 2, warmupRequests: 4, rounds: 5, connections: [4] },
-    quick: { durationSec: 1, warmupRequests: 4, rounds: 5, connections: [4] },
+    sizing: { durationSec: 2, warmupRequests: 4, rounds: 5, connections: [2] },
+    quick: { durationSec: 1, warmupRequests: 4, rounds: 5, connections: [2] },
   },
   metrics: {
     clientAtOnceMs: { label: 'client: 3 calls at once', unit: 'ms', better: 'lower' },
