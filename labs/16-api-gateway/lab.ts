@@ -96,7 +96,7 @@ const firstDashboard: ScenarioStep = {
   expectStatus: 200,
 };
 
-/** With orders made slow: the first step of the two timeout claims. */
+/** Orders made slow: the fault of the two timeout claims. */
 const ordersTurnSlow = (): ScenarioStep => ({
   name: 'orders turns slow',
   action: (context) => setFault(context, 'orders', 'slow', context.params.slowMs!),
