@@ -1,0 +1,307 @@
+import { Agent } from 'node:http';
+import { setTimeout as sleep } from 'node:timers/promises';
+import { HarnessError } from '../../src/errors.js';
+import { send } from '../../src/lab/http.js';
+import { defineLab } from '../../src/lab/define.js';
+import type { CompanionDefinition, ScenarioContext, ScenarioResponse } from '../../src/lab/types.js';
+import { hopRoundTripMs } from './measure/hop.js';
+
+/** Every order of the load: user 42 buys one unit of SKU-0007. */
+const ORDER = JSON.stringify({ userId: 42, sku: 'SKU-0007', quantity: 1 });
+/** User 13 has no email address on file: the confirmation code throws for this order. */
+const ORDER_WITHOUT_EMAIL = JSON.stringify({ userId: 13, sku: 'SKU-0007', quantity: 1 });
+const JSON_HEADERS = { 'content-type': 'application/json' };
+/** Calls one order makes in the split system: users, stock, payments, notifications. */
+const HOPS = 4;
+/** Orders sent one at a time after each load, each timed: the cost of an order with no queue. */
+const TIMED_ORDERS = 60;
+/** The quantile of those times the lab reports: the orders the shared machine did not interrupt. */
+const QUANTILE = 0.1;
+/** Round trips the calibration times, after as many again untimed. */
+const CALIBRATION_TRIPS = 200;
+/** The id the trace scenario sends with its order. */
+const TRACE_ID = 'trace-order-15';
+const SERVICE_NAMES = ['users', 'stock', 'payments', 'notifications'] as const;
+
+const service = (name: string, summary: string): CompanionDefinition => ({ file: `services/${name}.js`, summary, readyPath: '/ping' });
+const SERVICES = {
+  users: service('users', 'checkUser over HTTP'),
+  stock: service('stock', 'reserveStock over HTTP'),
+  payments: service('payments', 'takePayment over HTTP'),
+  notifications: service('notifications', 'the confirmation email over HTTP, sent after answering'),
+};
+
+function quantile(values: number[], q: number): number {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.floor(q * (sorted.length - 1))]!;
+}
+
+function postOrder(port: number, body: string, agent: Agent | false, requestId?: string) {
+  const headers = { ...JSON_HEADERS, ...(requestId ? { 'x-request-id': requestId } : {}) };
+  return send({ port, path: '/orders', method: 'POST', headers, body, agent, timeoutMs: 10_000 });
+}
+
+/** Polls `test` every 20 ms for up to `timeoutMs` (a log line arrives a moment after its answer). */
+async function eventually(test: () => boolean, timeoutMs = 2000): Promise<boolean> {
+  const deadline = performance.now() + timeoutMs;
+  while (!test()) {
+    if (performance.now() > deadline) return false;
+    await sleep(20);
+  }
+  return true;
+}
+
+/** The lines of a log that mention `text`. */
+const linesWith = (log: string, text: string) => log.split('\n').filter((line) => line.includes(text));
+
+export default defineLab({
+  day: 15,
+  slug: 'microservices',
+  title: 'Monolith vs microservices: what a hop costs, and a failure that stays in its service',
+  claim: 'Every network hop adds a round trip and costs CPU, so one machine serves more orders as a monolith; split into services, a crash in one part leaves the others taking orders.',
+  variants: {
+    monolith: { file: 'variants/monolith.js', summary: 'one process: the steps are function calls' },
+    'split-keepalive': {
+      file: 'variants/split-keepalive.js',
+      summary: 'an order service calling four services over HTTP, connections kept alive',
+      companions: SERVICES,
+    },
+    'split-new-connection': {
+      file: 'variants/split-new-connection.js',
+      summary: 'the same, a new TCP connection for every call',
+      companions: SERVICES,
+    },
+  },
+  workload: {
+    method: 'POST',
+    path: '/orders',
+    headers: JSON_HEADERS,
+    body: ORDER,
+    readyPath: '/ping',
+    sizing: { durationSec: 2, warmupRequests: 50, rounds: 5, connections: [10] },
+    quick: { durationSec: 1, warmupRequests: 50, rounds: 3, connections: [10] },
+  },
+  metrics: {
+    orderMs: { label: 'order alone (p10)', unit: 'ms', better: 'lower' },
+    connectionsPer100Calls: { label: 'connections / 100 calls', unit: 'count', better: 'lower' },
+  },
+  async drive({ port, round, order, processes }) {
+    // Orders one at a time on one kept-alive connection, each with an id of its own, so the
+    // users service's log says which connection each call to it came on.
+    const prefix = `timed-${round}-${order}-`;
+    const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+    const times: number[] = [];
+    try {
+      for (let i = 0; i < TIMED_ORDERS; i++) {
+        const started = performance.now();
+        const { status } = await postOrder(port, ORDER, agent, `${prefix}${i}`);
+        if (status !== 201) throw new HarnessError('DEVCAP_DRIVE_FAILED', `POST /orders answered ${status}`);
+        times.push(performance.now() - started);
+      }
+    } finally {
+      agent.destroy();
+    }
+    const users = processes.companions.users?.[0];
+    if (!users) return { orderMs: quantile(times, QUANTILE) };
+    await eventually(() => linesWith(users.output(), prefix).length >= TIMED_ORDERS);
+    const lines = linesWith(users.output(), prefix);
+    const connections = new Set(lines.map((line) => line.match(/from :(\d+)/)?.[1]));
+    return { orderMs: quantile(times, QUANTILE), connectionsPer100Calls: (connections.size * 100) / lines.length };
+  },
+  report: { columns: ['requestsPerSec', 'latencyP50Ms', 'orderMs', 'connectionsPer100Calls', 'serverCpuMsPerRequest'] },
+  controls: {
+    'in-process-as-split': {
+      file: 'controls/in-process-as-split.js',
+      replaces: 'split-keepalive',
+      summary: 'the monolith in the split order service\'s place: no hops',
+      rejects: ['monolith-serves-more', 'hops-cost-round-trips'],
+    },
+    'keepalive-as-new-connection': {
+      file: 'controls/keepalive-as-new-connection.js',
+      replaces: 'split-new-connection',
+      summary: 'the kept-alive order service in the place of the one that connects per call',
+      rejects: ['new-connection-costs-more', 'new-connection-per-call'],
+    },
+    'new-connection-as-keepalive': {
+      file: 'controls/new-connection-as-keepalive.js',
+      replaces: 'split-keepalive',
+      summary: 'the order service that connects per call in the kept-alive one\'s place',
+      rejects: ['keepalive-reuses-connections'],
+    },
+    'monolith-surviving-uncaught': {
+      file: 'controls/monolith-surviving-uncaught.js',
+      replaces: 'monolith',
+      summary: 'a monolith that logs uncaught exceptions and carries on',
+      rejects: ['monolith-crash-stops-orders'],
+    },
+    'order-service-without-fallback': {
+      file: 'controls/order-service-without-fallback.js',
+      replaces: 'split-keepalive',
+      summary: 'an order service that fails the order when notifications are down',
+      rejects: ['split-keeps-taking-orders'],
+    },
+    'order-service-dropping-request-id': {
+      file: 'controls/order-service-dropping-request-id.js',
+      replaces: 'split-keepalive',
+      summary: 'an order service that does not pass the request id on',
+      rejects: ['request-id-traced'],
+    },
+  },
+  claims: [
+    {
+      kind: 'ratio',
+      id: 'monolith-serves-more',
+      statement: 'On one machine the monolith serves at least 2× the orders a second of the split system.',
+      metric: 'requestsPerSec',
+      numerator: 'monolith',
+      denominator: 'split-keepalive',
+      atLeast: 2,
+    },
+    {
+      kind: 'model',
+      id: 'hops-cost-round-trips',
+      statement: `An order alone through the split system costs about ${1 + HOPS} round trips to a service: the client's, and one per call.`,
+      metric: 'orderMs',
+      variant: 'split-keepalive',
+      within: [0.6, 3],
+    },
+    {
+      kind: 'ratio',
+      id: 'new-connection-costs-more',
+      statement: 'A new connection per call makes an order alone at least 1.2× slower than kept-alive connections.',
+      metric: 'orderMs',
+      numerator: 'split-new-connection',
+      denominator: 'split-keepalive',
+      atLeast: 1.2,
+    },
+    {
+      kind: 'count',
+      id: 'new-connection-per-call',
+      statement: `Without keep-alive, every call opens a connection: at least 90 of 100 calls to the users service come on a new one.`,
+      metric: 'connectionsPer100Calls',
+      variant: 'split-new-connection',
+      atLeast: 90,
+    },
+    {
+      kind: 'count',
+      id: 'keepalive-reuses-connections',
+      statement: `With keep-alive, ${TIMED_ORDERS} orders one at a time reach the users service on at most 5 connections per 100 calls.`,
+      metric: 'connectionsPer100Calls',
+      variant: 'split-keepalive',
+      atMost: 5,
+    },
+    {
+      kind: 'scenario',
+      id: 'monolith-crash-stops-orders',
+      statement: 'In the monolith, the notification bug (a user with no email) is an uncaught exception: the process ends and the next orders fail.',
+      variant: 'monolith',
+      steps: [
+        { name: 'an order: 201', method: 'POST', path: '/orders', headers: JSON_HEADERS, body: ORDER, expectStatus: 201 },
+        {
+          name: 'an order from user 13, who has no email on file: 201, the confirmation is built after the answer',
+          method: 'POST',
+          path: '/orders',
+          headers: JSON_HEADERS,
+          body: ORDER_WITHOUT_EMAIL,
+          expectStatus: 201,
+        },
+        {
+          name: 'the next orders find no server: the TypeError in the confirmation code ended the process',
+          action: async (context) => {
+            const refused = async () => {
+              try {
+                await postOrder(context.port, ORDER, false);
+                return false;
+              } catch {
+                return true;
+              }
+            };
+            const deadline = performance.now() + 2000;
+            while (!(await refused())) {
+              if (performance.now() > deadline) return 'orders are still answered 2 s after the bug';
+              await sleep(50);
+            }
+            return context.serverOutput().includes('TypeError') ? null : 'orders fail, but the log shows no TypeError';
+          },
+        },
+      ],
+    },
+    {
+      kind: 'scenario',
+      id: 'split-keeps-taking-orders',
+      statement: 'Split, the same bug ends only the notifications service: orders are still taken, their confirmation marked degraded.',
+      variant: 'split-keepalive',
+      steps: [
+        {
+          name: 'an order from user 13, who has no email on file: 201',
+          method: 'POST',
+          path: '/orders',
+          headers: JSON_HEADERS,
+          body: ORDER_WITHOUT_EMAIL,
+          expectStatus: 201,
+        },
+        {
+          name: 'the notifications service has ended, the other three still run',
+          action: async ({ processes }) => {
+            const notifications = processes.companions.notifications![0]!;
+            if (!(await eventually(() => !notifications.alive))) return 'the notifications service is still running 2 s after the bug';
+            const down = SERVICE_NAMES.filter((name) => name !== 'notifications' && !processes.companions[name]![0]!.alive);
+            return down.length ? `${down.join(', ')} ended too` : null;
+          },
+        },
+        {
+          name: 'five more orders: 201 each, notification "degraded"',
+          method: 'POST',
+          path: '/orders',
+          headers: JSON_HEADERS,
+          body: ORDER,
+          repeat: 5,
+          expectStatus: 201,
+          check: (_last, _context, all) => {
+            const notifications = all.map((response) => (JSON.parse(response.body) as { notification?: string }).notification);
+            return notifications.every((value) => value === 'degraded') ? null : `notifications were ${notifications.join(', ')}, not all "degraded"`;
+          },
+        },
+      ],
+    },
+    {
+      kind: 'scenario',
+      id: 'request-id-traced',
+      statement: 'One order\'s request id appears in the log of every service it passed through, so its trace can be joined.',
+      variant: 'split-keepalive',
+      steps: [
+        {
+          name: `an order sent with x-request-id ${TRACE_ID}: its line is in the order service's log and in users, stock, payments and notifications`,
+          method: 'POST',
+          path: '/orders',
+          headers: { ...JSON_HEADERS, 'x-request-id': TRACE_ID },
+          body: ORDER,
+          expectStatus: 201,
+          check: async (response: ScenarioResponse, context: ScenarioContext) => {
+            if (response.headers['x-request-id'] !== TRACE_ID) return `the answer carries x-request-id ${String(response.headers['x-request-id'])}`;
+            const logs: Record<string, () => string> = { orders: context.serverOutput };
+            for (const name of SERVICE_NAMES) logs[name] = () => context.processes.companions[name]![0]!.output();
+            await eventually(() => Object.values(logs).every((log) => log().includes(TRACE_ID)));
+            const missing = Object.keys(logs).filter((name) => !logs[name]!().includes(TRACE_ID));
+            return missing.length ? `${TRACE_ID} is missing from the log of ${missing.join(', ')}` : null;
+          },
+        },
+      ],
+    },
+  ],
+  async calibrate() {
+    return { hopMs: await hopRoundTripMs(CALIBRATION_TRIPS, CALIBRATION_TRIPS, QUANTILE) };
+  },
+  model: {
+    statement:
+      `An order alone costs round trips to services: the client's to the order endpoint, and in the split system one per call (${HOPS}). ` +
+      `hopMs is one such round trip (p10), timed to the users service's code in another thread right before each load.`,
+    predict: ({ calibration }) => [
+      { variant: 'monolith', metric: 'orderMs', value: calibration.hopMs!, reasoning: `1 × ${calibration.hopMs!.toFixed(3)} ms` },
+      { variant: 'split-keepalive', metric: 'orderMs', value: (1 + HOPS) * calibration.hopMs!, reasoning: `(1 + ${HOPS}) × ${calibration.hopMs!.toFixed(3)} ms` },
+    ],
+  },
+  takeaway:
+    'A service boundary costs a round trip per call and CPU on both sides of it; keep connections alive, and split where independent failure ' +
+    '(and deployment, and scaling) is worth that price. Pass one request id through every call so a single order can be followed.',
+});
