@@ -20,7 +20,16 @@ async function readJson(req: IncomingMessage): Promise<any> {
   return text ? JSON.parse(text) : {};
 }
 
-/** `routes` by path, each answering POST; `GET /ping` answers every process's readiness check. */
+/** The CPU time this process has spent so far, in ms: what a service exposes for its dashboards. */
+function cpuMs(): number {
+  const { user, system } = process.cpuUsage();
+  return (user + system) / 1000;
+}
+
+/**
+ * `routes` by path, each answering POST. `GET /ping` answers every process's readiness
+ * check and `GET /metrics` its CPU time so far.
+ */
 export function createService(service: string, routes: Record<string, Handler>): Server {
   return createServer(async (req, res) => {
     // The caller's id if it sent one, so the whole order shares one id across services.
@@ -34,6 +43,7 @@ export function createService(service: string, routes: Record<string, Handler>):
     try {
       const handler = routes[req.url!];
       if (req.method === 'GET' && req.url === '/ping') reply = { status: 200, body: 'pong' };
+      else if (req.method === 'GET' && req.url === '/metrics') reply = { status: 200, body: { cpuMs: cpuMs() } };
       else if (req.method === 'POST' && handler) reply = await handler(await readJson(req), requestId);
       else reply = { status: 404, body: { error: `no ${req.method} ${req.url}` } };
     } catch (error) {
