@@ -4,7 +4,7 @@ import { HarnessError } from '../../src/errors.js';
 import { send } from '../../src/lab/http.js';
 import { defineLab } from '../../src/lab/define.js';
 import type { CompanionDefinition, ScenarioContext, ScenarioResponse } from '../../src/lab/types.js';
-import { hopRoundTripMs } from './measure/hop.js';
+import { hopRoundTripMs, quantile } from './measure/hop.js';
 
 /** Every order of the load: user 42 buys one unit of SKU-0007. */
 const ORDER = JSON.stringify({ userId: 42, sku: 'SKU-0007', quantity: 1 });
@@ -14,7 +14,7 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 /** Calls one order makes in the split system: users, stock, payments, notifications. */
 const HOPS = 4;
 /** Orders sent after each load as the load sends them, to count the CPU time they cost. */
-const BURST_ORDERS = 100;
+const BURST_ORDERS = 60;
 /** Then orders sent one at a time, each timed: the cost of an order with no queue. */
 const TIMED_ORDERS = 30;
 /** The quantile of those times the lab reports: the orders the shared machine did not interrupt. */
@@ -32,11 +32,6 @@ const SERVICES = {
   payments: service('payments', 'takePayment over HTTP'),
   notifications: service('notifications', 'the confirmation email over HTTP, sent after answering'),
 };
-
-function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(q * (sorted.length - 1))]!;
-}
 
 function postOrder(port: number, body: string, agent: Agent | false, requestId?: string) {
   const headers = { ...JSON_HEADERS, ...(requestId ? { 'x-request-id': requestId } : {}) };
@@ -115,7 +110,7 @@ export default defineLab({
     body: ORDER,
     readyPath: '/ping',
     sizing: { durationSec: 2, warmupRequests: 50, rounds: 5, connections: [10] },
-    quick: { durationSec: 1, warmupRequests: 20, rounds: 3, connections: [10] },
+    quick: { durationSec: 1, warmupRequests: 10, rounds: 4, connections: [10] },
   },
   metrics: {
     orderMs: { label: 'order alone (p10)', unit: 'ms', better: 'lower' },

@@ -1,7 +1,8 @@
 import { Agent, request } from 'node:http';
 import { Worker } from 'node:worker_threads';
 
-function quantile(values: number[], q: number): number {
+/** The `q` quantile (0–1) of `values`, the nearest rank below. */
+export function quantile(values: number[], q: number): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(q * (sorted.length - 1))]!;
 }
