@@ -1,5 +1,6 @@
-import { Agent, request } from 'node:http';
+import { Agent } from 'node:http';
 import { Worker } from 'node:worker_threads';
+import { call } from '../variants/order-service.js';
 
 /** The `q` quantile (0–1) of `values`, the nearest rank below. */
 export function quantile(values: number[], q: number): number {
@@ -8,9 +9,9 @@ export function quantile(values: number[], q: number): number {
 }
 
 /**
- * The `q` quantile of the times of `trips` round trips to the users service's code running in a thread of
- * its own (so each trip crosses threads, as a hop crosses processes), on one kept-alive
- * connection, after `warmup` untimed ones. The thread ends with the measurement.
+ * The `q` quantile of the times of `trips` round trips to the users service's code running
+ * in a thread of its own (so each trip crosses threads, as a hop crosses processes), on one
+ * kept-alive connection, after `warmup` untimed ones. The thread ends with the measurement.
  */
 export async function hopRoundTripMs(trips: number, warmup: number, q: number): Promise<number> {
   // Its log lines go to a pipe read here and dropped, not to devcap's stdout.
@@ -22,19 +23,8 @@ export async function hopRoundTripMs(trips: number, warmup: number, q: number): 
       worker.once('message', resolve);
       worker.once('error', reject);
     });
-    const payload = JSON.stringify({ userId: 42 });
-    const headers = { 'content-type': 'application/json', 'content-length': String(Buffer.byteLength(payload)), 'x-request-id': 'calibration' };
-    const trip = () =>
-      new Promise<void>((resolve, reject) => {
-        const outgoing = request({ host: '127.0.0.1', port, method: 'POST', path: '/check', agent, headers }, (response) => {
-          let text = '';
-          response.setEncoding('utf8');
-          response.on('data', (chunk: string) => (text += chunk));
-          response.on('end', () => (response.statusCode === 200 ? resolve() : reject(new Error(`the users service answered ${response.statusCode}: ${text}`))));
-        });
-        outgoing.on('error', reject);
-        outgoing.end(payload);
-      });
+    // The order service's own client code, so a calibrated hop is the hop the split makes.
+    const trip = () => call(agent, `http://127.0.0.1:${port}/check`, { userId: 42 }, 'calibration');
     const times: number[] = [];
     for (let i = 0; i < warmup + trips; i++) {
       const started = performance.now();
