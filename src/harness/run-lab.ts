@@ -74,6 +74,7 @@ export function resolveConfig(loaded: LoadedLab, options: RunOptions): RunConfig
     rounds: Math.max(MIN_ROUNDS, options.rounds ?? base.rounds),
     connections,
     claimsAtConnections,
+    method: workload.method ?? 'GET',
     path: workload.path,
     side: workload.side ?? null,
     params: options.params,

@@ -38,6 +38,8 @@ export interface RunConfig {
   rounds: number;
   connections: number[];
   claimsAtConnections: number;
+  /** The measured stream's method (a lab whose load posts says POST). */
+  method: 'GET' | 'POST';
   path: string;
   side: { path: string; ratePerSec: number } | null;
   params: Record<string, number>;

@@ -18,7 +18,7 @@ export function renderTerminal(result: LabResult, options: { color: boolean }): 
   const side = config.side ? `, with GET ${config.side.path} at ${config.side.ratePerSec}/s beside it` : '';
   out.push(
     c.dim(
-      `Load: GET ${config.path} at ${config.connections.join(', ')} connection(s)${side}; ` +
+      `Load: ${config.method ?? 'GET'} ${config.path} at ${config.connections.join(', ')} connection(s)${side}; ` +
         `${config.durationSec} s × ${config.rounds} rounds per variant, a fresh process each (${config.mode} run)`,
     ),
   );
