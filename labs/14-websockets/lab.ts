@@ -155,9 +155,12 @@ export default defineLab({
     // is an idle second: what they cost while nothing changes.
     const idle = (await clientStats(processes, 1000)).window;
     if (!idle || idle.ms < 500) throw new HarnessError('DEVCAP_DRIVE_FAILED', 'the client process has no idle window to report');
+    // A fresh process runs its first publish on cold code (lazily compiled, not yet
+    // optimised): one message, not counted, takes that path first.
+    await publish(port, `round${round}-warm-up`);
     const tags = Array.from({ length: PUBLISHES }, (_, i) => `round${round}-${i}`);
-    for (const [i, tag] of tags.entries()) {
-      if (i > 0) await sleep(100);
+    for (const tag of tags) {
+      await sleep(100);
       await publish(port, tag);
     }
     const stats = await awaitDelivery(processes, tags, Math.max(intervalOf(params), SLOWEST_POLL_MS) + DELIVERY_SLACK_MS);
@@ -230,7 +233,7 @@ export default defineLab({
       statement: 'A polling client gets a message half an interval after it is published, at the median (model: interval / 2).',
       metric: 'deliveryP50Ms',
       variant: 'polling',
-      within: [0.8, 1.5],
+      within: [0.67, 1.5],
     },
     {
       kind: 'threshold',
