@@ -2,7 +2,7 @@ import { HarnessError } from '../../src/errors.js';
 import { defineLab } from '../../src/lab/define.js';
 import type { ScenarioContext, VariantProcesses } from '../../src/lab/types.js';
 
-/** Messages published after each load, 100 ms apart (a few moments of a busy machine, not one); every client should receive each. */
+/** Messages published after each load, 100 ms apart (several moments of a busy machine, not one); every client should get each. */
 const PUBLISHES = 5;
 /** How long drive waits for a message to reach everyone, beyond one polling interval. */
 const DELIVERY_SLACK_MS = 3000;
@@ -165,6 +165,7 @@ export default defineLab({
     }
     const stats = await awaitDelivery(processes, tags, Math.max(intervalOf(params), SLOWEST_POLL_MS) + DELIVERY_SLACK_MS);
     const latencies = tags.flatMap((tag) => stats.receipts[tag] ?? []).sort((a, b) => a - b);
+    if (latencies.length === 0) throw new HarnessError('DEVCAP_DRIVE_FAILED', `none of the ${stats.clients} clients received any of ${PUBLISHES} messages`);
     return {
       deliveryP50Ms: quantile(latencies, 0.5),
       deliveryP99Ms: quantile(latencies, 0.99),

@@ -1,7 +1,7 @@
-// CLIENTS subscribers of one kind (CLIENT_KIND: polling, long-polling, ws or socket.io), all
-// in this one process, each getting the messages the server publishes. It reports what they
-// saw on GET /stats: per message, when each client received it; how many requests and bytes
-// crossed the wire lately; how many clients are connected. Ready when every client is.
+// CLIENTS subscribers (200 unless the lab sets it) of one kind (CLIENT_KIND: polling,
+// long-polling, ws or socket.io), all in this one process, each getting what the server
+// publishes. GET /stats reports what they saw: per message, when each client received it;
+// the requests and bytes of the last window; how many are connected. Ready when all are.
 import { subscribe } from 'node:diagnostics_channel';
 import { Agent, request } from 'node:http';
 import type { Socket } from 'node:net';
@@ -41,7 +41,7 @@ const totalBytes = () => {
   return sum;
 };
 
-let requests = 0; // HTTP requests (polling kinds) or frames (push kinds) the clients sent
+let requests = 0; // HTTP requests the clients sent (push clients send none)
 const connected = new Set<number>();
 let reconnections = 0;
 /** tag → the latency of each receipt, in ms. */
@@ -102,8 +102,9 @@ function newest(messages: Message[], since: number): number {
 }
 
 /**
- * Asks every INTERVAL_MS (or at the pace the server asks for); client i starts i/N of an interval late, as clients that arrived at
- * different times do. Resolves once its first question is sent; the loop goes on.
+ * Asks every INTERVAL_MS (or at the pace the server asks for); client i starts i/N of an
+ * interval late, as clients that arrived at different times do. Resolves once its first
+ * question is sent; the loop goes on.
  */
 async function pollingClient(i: number): Promise<void> {
   // The first question tells it where the feed is (and maybe the pace); a server that holds
@@ -176,7 +177,10 @@ function wsClient(i: number): Promise<void> {
   });
 }
 
-/** A socket.io client: it reconnects by itself (here after 100–200 ms, not the default 1–5 s). */
+/**
+ * A socket.io client: it reconnects by itself (here after 100–200 ms, not the default 1–5 s).
+ * WebSocket from the start, as the ws clients: no HTTP long-polling handshake to upgrade from.
+ */
 function socketIoClient(i: number): Promise<void> {
   return new Promise((resolve) => {
     const socket = io(SERVER_URL, { transports: ['websocket'], reconnectionDelay: 100, reconnectionDelayMax: 200 });
