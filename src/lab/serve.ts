@@ -1,5 +1,5 @@
 import { createServer, type RequestListener, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { AddressInfo, Socket } from 'node:net';
 
 /**
  * The few lines every lab server shares: listen on a free loopback port, say which one,
@@ -7,6 +7,13 @@ import type { AddressInfo } from 'node:net';
  */
 export function serve(handler: RequestListener | Server, onClose?: () => Promise<void> | void): Server {
   const server = typeof handler === 'function' ? createServer(handler) : handler;
+  // Every connection, upgraded ones included: closeAllConnections ends HTTP connections
+  // only, and an open WebSocket would keep close() waiting until devcap gives up on it.
+  const sockets = new Set<Socket>();
+  server.on('connection', (socket: Socket) => {
+    sockets.add(socket);
+    socket.once('close', () => sockets.delete(socket));
+  });
   // `devcap serve --port/--host` choose where; a lab run always takes a free loopback port.
   server.listen(Number(process.env.DEVCAP_PORT ?? 0), process.env.DEVCAP_HOST ?? '127.0.0.1', () => {
     const { port } = server.address() as AddressInfo;
@@ -19,6 +26,7 @@ export function serve(handler: RequestListener | Server, onClose?: () => Promise
       process.exit(0);
     });
     server.closeAllConnections();
+    for (const socket of sockets) socket.destroy();
   };
   process.once('SIGTERM', stop);
   process.once('SIGINT', stop);
