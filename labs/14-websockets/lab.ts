@@ -234,7 +234,7 @@ export default defineLab({
       statement: 'A polling client gets a message half an interval after it is published, at the median (model: interval / 2).',
       metric: 'deliveryP50Ms',
       variant: 'polling',
-      within: [0.67, 2],
+      within: [0.67, 1.5],
     },
     {
       kind: 'threshold',
