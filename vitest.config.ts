@@ -6,6 +6,7 @@ export default defineConfig({
     // Labs measure the machine: two suites loading servers at once would each see the
     // other's load. Files run one at a time; unit tests are fast either way.
     fileParallelism: false,
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 180_000,
     hookTimeout: 60_000,
   },
