@@ -10,8 +10,6 @@ import { QUEUE_NAME, queuePrefix } from './variants/queue-name.js';
 const PEOPLE = 10;
 /** How long the queue may take to hand a crashed worker's jobs to a new one and send them: its 4 s lock, a stalled check, a send. */
 const RECOVERY_MS = 15_000;
-/** Calibration sends, all at once as the load's are: one provider round trip of time. */
-const CALIBRATION_SENDS = 3;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
@@ -117,13 +115,17 @@ export default defineLab({
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: 'learner@example.com' }),
     readyPath: '/ping',
-    sizing: { durationSec: 3, warmupRequests: 10, rounds: 5, connections: [10] },
-    quick: { durationSec: 1, warmupRequests: 10, rounds: 3, connections: [10] },
+    // One client at a time: the time a signup takes. At 10 connections the queue's p50 is
+    // requests waiting for a saturated CPU, and moved with whatever else the machine ran.
+    sizing: { durationSec: 3, warmupRequests: 2, rounds: 5, connections: [1] },
+    quick: { durationSec: 1, warmupRequests: 2, rounds: 5, connections: [1] },
   },
   metrics: {
     emailsWaiting: { label: 'emails waiting', unit: 'count', better: 'lower' },
   },
   async drive({ env, processes }) {
+    // Without Redis only send-inline runs, and it queues nothing: every email is sent before its answer.
+    if (!env.REDIS_URL) return { emailsWaiting: 0 };
     const { Queue } = await import('bullmq');
     const queue = new Queue(QUEUE_NAME, { connection: { url: env.REDIS_URL }, prefix: queuePrefix(env.REDIS_KEY_PREFIX) });
     try {
@@ -188,10 +190,10 @@ export default defineLab({
     {
       kind: 'count',
       id: 'emails-wait-their-turn',
-      statement: 'The queue does not send faster, it sends later: after the load, at least 100 accepted emails are still waiting in Redis.',
+      statement: 'The queue does not send faster, it sends later: after the load, at least 20 accepted emails are still in Redis, twice what the worker sends at once.',
       metric: 'emailsWaiting',
       variant: 'bullmq-queue',
-      atLeast: 100,
+      atLeast: 20,
     },
     {
       kind: 'scenario',
@@ -237,18 +239,17 @@ export default defineLab({
     const { createTransport } = await import('nodemailer');
     const transporter = createTransport({ host: '127.0.0.1', port: Number(env.SMTP_PORT), secure: false });
     try {
-      const times = await Promise.all(
-        Array.from({ length: CALIBRATION_SENDS }, async () => {
-          const started = performance.now();
-          await transporter.sendMail({ from: 'hello@devcap.example', to: 'calibration@calibration.example', subject: 'calibration', text: 'calibration' });
-          return performance.now() - started;
-        }),
-      );
-      return { sendMs: times.sort((a, b) => a - b)[Math.floor(times.length / 2)]! };
+      const started = performance.now();
+      await transporter.sendMail({ from: 'hello@devcap.example', to: 'calibration@calibration.example', subject: 'calibration', text: 'calibration' });
+      return { sendMs: performance.now() - started };
     } finally {
       transporter.close();
     }
   },
+  // One send timed before and after each load: a send varies by ±10% from one to the next on
+  // a busy machine, and the load comes between. The inline load leaves the provider idle;
+  // after the queue's load its worker is still sending, but the queue's runs predict nothing.
+  calibrateAround: true,
   model: {
     statement:
       'An inline send holds the request until the provider has accepted the email: a p50 of one SMTP send (sendMs, timed before each load). ' +
