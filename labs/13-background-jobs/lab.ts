@@ -120,7 +120,7 @@ export default defineLab({
     // One client at a time: the time a signup takes. At 10 connections the queue's p50 is
     // requests waiting for a saturated CPU, and moved with whatever else the machine ran.
     sizing: { durationSec: 3, warmupRequests: 2, rounds: 5, connections: [1] },
-    quick: { durationSec: 1, warmupRequests: 2, rounds: 5, connections: [1] },
+    quick: { durationSec: 1, warmupRequests: 2, rounds: 3, connections: [1] },
   },
   metrics: {
     emailsWaiting: { label: 'emails waiting', unit: 'count', better: 'lower' },
