@@ -55,6 +55,23 @@ describe.skipIf(process.platform !== 'linux')('a run that is killed', () => {
     expect(readdirSync(tmp).filter((name) => name.startsWith('devcap-'))).toEqual([]);
   });
 
+  it.skipIf(!redisInstalled)('SIGKILL in the middle of lab 13: the queue worker beside the API goes too, with Redis and the mail provider, within 5 s', async () => {
+    const { env } = isolated();
+    const { run, seen } = await startUntil(['lab', '13', '--quick', '--claims', 'queue-answers-at-once'], env, ['redis-server', 'smtp-provider', 'bullmq-queue', 'email-worker', 'watchdog']);
+    run.child.kill('SIGKILL');
+    await run;
+    await expectAllGoneWithin(5000, seen);
+  });
+
+  it('Ctrl-C in the middle of lab 15: the order service and its four services are stopped, exit 130', async () => {
+    const { env } = isolated();
+    const { run, seen } = await startUntil(['lab', '15', '--quick', '--claims', 'monolith-serves-more'], env, ['split-keepalive', 'services/users', 'services/stock', 'services/payments', 'services/notifications']);
+    run.child.kill('SIGINT');
+    const result = await run;
+    expect(result.code).toBe(130);
+    await expectAllGoneWithin(2000, seen);
+  });
+
   it('SIGKILL while lab 3 serves its data file: the temp dir goes too, within 5 s', async () => {
     const { env, tmp } = isolated();
     const { run, seen } = await startUntil(['lab', '3', '--quick'], env, ['/variants/']);

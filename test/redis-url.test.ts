@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { findRedis, freePort, ping } from '../dist/src/infra/redis.js';
 import type { LabResult } from '../dist/src/report/result.js';
-import { runCli } from './run-cli.js';
+import { cmdline, descendantsOf, runCli } from './run-cli.js';
 
 const installed = findRedis({ PATH: process.env.PATH });
 
@@ -49,5 +49,24 @@ describe.skipIf(installed.kind !== 'binary')('--redis-url: a Redis the user give
     expect(Number(/cmdstat_evalsha:calls=(\d+)/.exec(stats)?.[1] ?? 0)).toBeGreaterThan(100);
     expect(await redisCommand(url, 'KEYS', `${prefix}*`)).toEqual([]);
     expect(await redisCommand(url, 'DBSIZE')).toBe(0);
+  });
+
+  it('a run killed outright leaves no key either: the watchdog deletes a queue\'s keys, which have no TTL', async () => {
+    const run = runCli(['lab', '13', '--quick', '--claims', 'emails-wait-their-turn', '--redis-url', url], { env: { DEVCAP_REDIS_URL: undefined } });
+    // Until the queue has jobs in this Redis (BullMQ keys under the run's prefix).
+    let keys: string[] = [];
+    const deadline = Date.now() + 60_000;
+    while (Date.now() < deadline && !keys.some((key) => key.includes(':bull'))) {
+      keys = (await redisCommand(url, 'KEYS', 'devcap:*')) as string[];
+      await new Promise((resolve) => setTimeout(resolve, 100));
+    }
+    expect(keys.some((key) => key.includes(':bull'))).toBe(true);
+    const children = await descendantsOf(run.child.pid!);
+    expect(children.map(cmdline).some((command) => command.includes('email-worker'))).toBe(true);
+    run.child.kill('SIGKILL');
+    await run;
+    const gone = Date.now() + 5000;
+    while (Date.now() < gone && Number(await redisCommand(url, 'DBSIZE')) > 0) await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(await redisCommand(url, 'KEYS', 'devcap:*')).toEqual([]);
   });
 });

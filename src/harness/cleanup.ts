@@ -19,6 +19,8 @@ interface Resource {
   /** For the watchdog and the run record. */
   process?: OwnedProcess;
   tempDir?: string;
+  /** Keys of the run in a Redis devcap did not start, for the watchdog to delete. */
+  redisKeys?: { url: string; keyPrefix: string };
 }
 
 /** The exit status after each signal, as a shell reports it: 128 + the signal number. */
@@ -121,12 +123,14 @@ export function own(resource: Resource): () => Promise<void> {
   const tracked = resource.process !== undefined || resource.tempDir !== undefined;
   if (resource.process) tellWatchdog({ add: resource.process });
   if (resource.tempDir) tellWatchdog({ dir: resource.tempDir });
+  if (resource.redisKeys) tellWatchdog({ keys: resource.redisKeys });
   if (tracked) saveRecord();
   return async () => {
     if (!resources.delete(resource)) return;
     await resource.release();
     if (resource.process) tellWatchdog({ remove: resource.process.pid });
     if (resource.tempDir) tellWatchdog({ undir: resource.tempDir });
+    if (resource.redisKeys) tellWatchdog({ unkeys: resource.redisKeys.keyPrefix });
     if (tracked) saveRecord();
   };
 }

@@ -21,7 +21,7 @@ import {
 } from '../report/result.js';
 import { Calibrator } from './calibrator.js';
 import type { ProcessHost } from '../infra/host.js';
-import { ownChild, ownTempDir } from './cleanup.js';
+import { own, ownChild, ownTempDir } from './cleanup.js';
 import { fingerprint, threadpoolSize } from './environment.js';
 import { evaluateClaim, evaluateMeasure, summarise, worstVerdict } from './evaluate.js';
 import { countServed, GENERATOR_BOUND_CORES, runLoad, warmUp, type LoadResult } from './load.js';
@@ -152,6 +152,7 @@ export async function runLab(original: LoadedLab, options: RunOptions, progress:
 export const processHost: ProcessHost = {
   startNode: (options) => VariantProcess.start(options),
   own: (child, name, signatures) => ownChild(child, name, signatures),
+  ownKeys: (url, keyPrefix, release) => own({ name: `Redis keys ${keyPrefix}*`, redisKeys: { url, keyPrefix }, release, kill: () => {} }),
 };
 
 /** Real services (Redis, the database), the lab's data and its own services. */

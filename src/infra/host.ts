@@ -16,4 +16,9 @@ export interface ProcessHost {
   startNode(options: { name: string; file: string; env: Record<string, string>; readyPath: string }): Promise<OwnedProcess>;
   /** Owns a child started here; `signatures` are the command lines a later sweep may recognise it by. */
   own(child: ChildProcess, name: string, signatures?: string[]): () => Promise<void>;
+  /**
+   * Owns the run's keys in a Redis devcap did not start (`--redis-url`): `release` deletes
+   * them on a normal end and on Ctrl-C; if devcap is killed outright, the watchdog does.
+   */
+  ownKeys(url: string, keyPrefix: string, release: () => Promise<void>): () => Promise<void>;
 }

@@ -148,7 +148,10 @@ export async function startRedis(source: Exclude<RedisSource, { kind: 'missing' 
     } catch (error) {
       throw new PrerequisiteError('DEVCAP_REDIS_UNREACHABLE', `the Redis at ${shown} (${source.origin}) did not answer PING: ${(error as Error).message}`);
     }
-    return { url: source.url, keyPrefix, description: `${shown} (${source.origin}), keys under ${keyPrefix}`, release: () => deleteKeys(source.url, keyPrefix) };
+    // A queue's keys (BullMQ's jobs) have no TTL: a run killed outright would leave them for
+    // good, so the run's keys are owned like its processes, and the watchdog deletes them.
+    const release = host.ownKeys(source.url, keyPrefix, () => deleteKeys(source.url, keyPrefix));
+    return { url: source.url, keyPrefix, description: `${shown} (${source.origin}), keys under ${keyPrefix}`, release };
   }
   let lastError = '';
   // A free port can be taken between our check and redis-server's bind: try again on another.
@@ -200,8 +203,8 @@ async function startServer(binary: string, port: number, keyPrefix: string, host
 }
 
 /**
- * Removes every key of the run from a Redis that is not ours. Variants write theirs with a
- * TTL, so a run killed before this still leaves nothing for long.
+ * Removes every key of the run from a Redis that is not ours: on release, and from the
+ * watchdog when devcap was killed before it could.
  */
 export async function deleteKeys(url: string, keyPrefix: string, timeoutMs = 5000): Promise<void> {
   const { Redis } = await import('ioredis');
