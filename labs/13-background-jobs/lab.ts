@@ -6,8 +6,16 @@ import { defineLab } from '../../src/lab/define.js';
 import type { ScenarioContext, ScenarioStep } from '../../src/lab/types.js';
 import { QUEUE_NAME, queuePrefix } from './variants/queue-name.js';
 
-/** People who sign up at once in each scenario, each under the scenario's own domain. */
+/** People who sign up at once in each crash scenario, each under the scenario's own domain. */
 const PEOPLE = 10;
+/**
+ * People who sign up to the flaky domain. With no retries, each email is lost with the
+ * provider's 30%: all 20 arrive 0.7^20 ≈ 0.08% of the time. With 8 attempts, an email is
+ * lost 0.3^8 ≈ 0.007% of the time, one of 20 about 0.13%.
+ */
+const FLAKY_PEOPLE = 20;
+/** The longest the 8th attempt can take: 50 + 100 + … + 3,200 ms of backoff and 8 sends of ~310 ms, with room. */
+const RETRIES_MS = 15_000;
 /** How long the queue may take to hand a crashed worker's jobs to a new one and send them: its 4 s lock, a stalled check, a send. */
 const RECOVERY_MS = 15_000;
 /** Sends timed at once in each calibration; the quickest is the unit. */
@@ -31,6 +39,10 @@ interface Mailbox {
   sending: number;
   /** Messages accepted, by recipient. */
   sent: Record<string, number>;
+  /** The Message-ID of each message accepted, by recipient. */
+  messageIds: Record<string, string[]>;
+  /** Messages refused (451), by recipient. */
+  refused: Record<string, number>;
 }
 
 async function mailbox(context: ScenarioContext): Promise<Mailbox> {
@@ -39,9 +51,29 @@ async function mailbox(context: ScenarioContext): Promise<Mailbox> {
   return (await response.json()) as Mailbox;
 }
 
-const people = (context: ScenarioContext) => Array.from({ length: PEOPLE }, (_, i) => `person-${i + 1}@${context.vars.domain as string}`);
+const people = (context: ScenarioContext, count = PEOPLE) => Array.from({ length: count }, (_, i) => `person-${i + 1}@${context.vars.domain as string}`);
 
 const unsent = (context: ScenarioContext, box: Mailbox) => people(context).filter((email) => !box.sent[email]);
+
+const sum = (record: Record<string, number>) => Object.values(record).reduce((total, count) => total + count, 0);
+
+/** Copies: messages accepted beyond the first with the same Message-ID (a job sent twice). */
+const copies = (box: Mailbox) => sum(box.sent) - Object.values(box.messageIds).reduce((total, ids) => total + new Set(ids).size, 0);
+
+/** What the provider did for this domain, in words. */
+const tally = (box: Mailbox) => `${sum(box.sent)} accepted (${copies(box)} copies), ${sum(box.refused)} refused with 451`;
+
+/** `count` people sign up at once under the scenario's domain; the number answered 202 goes to vars.accepted. Fails unless all are 2xx. */
+async function signUp(context: ScenarioContext, count: number): Promise<string | null> {
+  const answers = await Promise.all(
+    people(context, count).map((email) =>
+      send({ port: context.port, path: '/signup', method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }), timeoutMs: 10_000 }),
+    ),
+  );
+  context.vars.accepted = answers.filter((answer) => answer.status === 202).length;
+  const wrong = answers.filter((answer) => answer.status < 200 || answer.status > 299);
+  return wrong.length ? `${wrong.length} signups answered ${wrong.map((answer) => answer.status).join(', ')}` : null;
+}
 
 /**
  * Up to the moment of the crash, the same for every scenario: ten signups at once (under
@@ -52,13 +84,7 @@ const signUpThenCrash: ScenarioStep[] = [
     name: `${PEOPLE} people sign up at once; each is answered 2xx`,
     async action(context) {
       context.vars.domain = `${randomBytes(4).toString('hex')}.example`;
-      const answers = await Promise.all(
-        people(context).map((email) =>
-          send({ port: context.port, path: '/signup', method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ email }), timeoutMs: 10_000 }),
-        ),
-      );
-      const wrong = answers.filter((answer) => answer.status < 200 || answer.status > 299);
-      return wrong.length ? `${wrong.length} signups answered ${wrong.map((answer) => answer.status).join(', ')}` : null;
+      return signUp(context, PEOPLE);
     },
   },
   {
@@ -88,7 +114,7 @@ export default defineLab({
   day: 13,
   slug: 'background-jobs',
   title: 'Background jobs: a queue takes slow work off the request path, and keeps it',
-  claim: 'Put slow work (a welcome email) on a queue and the API answers at once; the job waits in Redis until a worker has done it, through crashes and restarts.',
+  claim: 'Put slow work (a welcome email) on a queue and the API answers at once; the job waits in Redis until a worker has done it, through crashes, restarts and a provider that fails, retried with backoff.',
   requires: ['redis'],
   variants: {
     'send-inline': { file: 'variants/send-inline.js', summary: 'signup awaits the SMTP send, then answers 201' },
@@ -107,6 +133,7 @@ export default defineLab({
   },
   params: {
     providerMs: { env: 'PROVIDER_MS', default: 200, min: 1, max: 5000, summary: 'milliseconds the mail provider takes to accept a message' },
+    failPercent: { env: 'FAIL_PERCENT', default: 30, min: 0, max: 100, summary: 'percent of messages to *.flaky.test addresses the provider refuses with a 451' },
   },
   setup: async () => ({ SMTP_PORT: String(await freeLoopbackPort()) }),
   workload: {
@@ -164,6 +191,12 @@ export default defineLab({
       summary: 'the inline send in the place of fire-and-forget: every email is sent before the answer',
       rejects: ['fire-and-forget-loses-email'],
     },
+    'queue-without-retries': {
+      file: 'controls/queue-without-retries.js',
+      replaces: 'bullmq-queue',
+      summary: 'the queue with attempts: 1: a send the provider refuses is never tried again',
+      rejects: ['retries-deliver-every-email'],
+    },
   },
   claims: [
     {
@@ -201,6 +234,59 @@ export default defineLab({
               await sleep(50);
             }
             return `${missing.length} of ${PEOPLE} never got one (${missing.slice(0, 2).join(', ')}${missing.length > 2 ? ', …' : ''})`;
+          },
+        },
+        {
+          name: 'no one got two different welcome emails: any copy the retry sent carries the job id as its Message-ID, so it is recognisable',
+          async action(context) {
+            const box = await mailbox(context);
+            const ids = Object.values(box.messageIds);
+            const twoDifferent = ids.filter((messageIds) => new Set(messageIds).size > 1).length;
+            const unnamed = ids.filter((messageIds) => messageIds.some((id) => !id.startsWith('<welcome-'))).length;
+            if (twoDifferent) return `${twoDifferent} of ${PEOPLE} got two different emails (${tally(box)})`;
+            return unnamed ? `${unnamed} of ${PEOPLE} got an email not named by its job (${tally(box)})` : null;
+          },
+        },
+      ],
+    },
+    {
+      kind: 'scenario',
+      id: 'retries-deliver-every-email',
+      statement:
+        `Every signup the queue accepted (202) is delivered, even from a provider that refuses 30% of sends (failPercent): with 8 attempts and exponential backoff, ` +
+        `the provider's count of recipients equals the API's count of 202s for ${FLAKY_PEOPLE} signups, none twice.`,
+      variant: 'bullmq-queue',
+      steps: [
+        {
+          name: `${FLAKY_PEOPLE} people sign up at once under a *.flaky.test domain (the provider refuses failPercent% of its messages with 451); each is answered 202`,
+          async action(context) {
+            context.vars.domain = `${randomBytes(4).toString('hex')}.flaky.test`;
+            return signUp(context, FLAKY_PEOPLE);
+          },
+        },
+        {
+          name: `once the queue has drained (within ${RETRIES_MS / 1000} s), the provider has delivered to as many people as the API accepted, each exactly once`,
+          async action(context) {
+            const { Queue } = await import('bullmq');
+            const queue = new Queue(QUEUE_NAME, { connection: { url: context.env.REDIS_URL }, prefix: queuePrefix(context.env.REDIS_KEY_PREFIX) });
+            const deadline = performance.now() + RETRIES_MS;
+            try {
+              // Drained: no job waiting, in a worker's hands or waiting out its backoff; a job that used up its attempts is `failed`.
+              while (performance.now() < deadline && sum(await queue.getJobCounts('waiting', 'active', 'delayed', 'prioritized')) > 0) await sleep(50);
+            } finally {
+              await queue.close();
+            }
+            const box = await mailbox(context);
+            const delivered = Object.keys(box.sent).length;
+            if (delivered < (context.vars.accepted as number)) return `${delivered} of ${context.vars.accepted as number} accepted emails delivered: ${tally(box)}`;
+            return sum(box.sent) > delivered ? `some arrived twice: ${tally(box)}` : null;
+          },
+        },
+        {
+          name: 'the provider did refuse some sends: the retries, not luck, delivered them',
+          async action(context) {
+            const box = await mailbox(context);
+            return sum(box.refused) ? null : `the provider refused none (${tally(box)}): nothing was retried`;
           },
         },
       ],
@@ -256,6 +342,7 @@ export default defineLab({
     ],
   },
   takeaway:
-    "Move slow work that the answer does not need onto a queue: the API answers in a Redis write, and the job waits in Redis until a worker has done it, through a worker's crash and the API's restart. " +
+    "Move slow work that the answer does not need onto a queue: the API answers in a Redis write, and the job waits in Redis until a worker has done it, through a worker's crash and the API's restart, and is retried with backoff while the provider refuses it. " +
+    "Retries make delivery at least once, not exactly once: give each job an id (the signup's) that a copy carries. " +
     "Not awaiting the promise is as quick and keeps nothing: the work dies with the process. A queue defers work, it does not make it faster: watch the backlog.",
 });

@@ -7,14 +7,15 @@ import { serve } from 'devcap/serve';
 import { sendWelcomeEmail } from './mailer.js';
 import { QUEUE_NAME, queuePrefix } from './queue-name.js';
 
-const worker = new Worker<{ email: string }>(QUEUE_NAME, (job) => sendWelcomeEmail(job.data.email), {
+// The job's id (the signup's) names the email: a job sent twice sends the same Message-ID twice.
+const worker = new Worker<{ email: string }>(QUEUE_NAME, (job) => sendWelcomeEmail(job.data.email, `<welcome-${job.id}@devcap.example>`), {
   connection: { url: process.env.REDIS_URL },
   prefix: queuePrefix(process.env.REDIS_KEY_PREFIX),
   concurrency: 10,
   lockDuration: 4000,
   stalledInterval: 1000,
 });
-worker.on('failed', (job, error) => console.error(`job ${job?.id} failed: ${error.message}`));
+worker.on('failed', (job, error) => console.error(`job ${job?.id} failed (attempt ${job?.attemptsMade} of ${job?.opts.attempts ?? 1}): ${error.message}`));
 worker.on('stalled', (jobId) => console.log(`job ${jobId} stalled (its worker died mid-send): back in the queue`));
 await worker.waitUntilReady();
 

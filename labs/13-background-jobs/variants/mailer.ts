@@ -4,8 +4,11 @@ import nodemailer from 'nodemailer';
 
 const transporter = nodemailer.createTransport({ host: '127.0.0.1', port: Number(process.env.SMTP_PORT), secure: false });
 
-export async function sendWelcomeEmail(email: string): Promise<void> {
+// `messageId` names the email: sent again with the same one, the copy is recognisably the
+// same email. Without it nodemailer makes up a new one for every send.
+export async function sendWelcomeEmail(email: string, messageId?: string): Promise<void> {
   await transporter.sendMail({
+    messageId,
     from: 'Devcap <hello@devcap.example>',
     to: email,
     subject: 'Welcome aboard',
