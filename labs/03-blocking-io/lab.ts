@@ -64,7 +64,7 @@ export default defineLab({
     readyPath: '/ping',
     side: { path: '/ping', ratePerSec: 100 },
     // 20 connections: enough requests queue behind each synchronous read for the pile-up to
-    // stand clear of a shared 2-core machine's noise. 4 variants × 5 rounds of 2 s: ~48 s quick and default.
+    // stand clear of a shared 2-core machine's noise. 4 variants × 5 rounds of 2 s.
     // 5 rounds: at 3, one round disturbed by other work on a shared machine left the ratio of
     // ratios at 12× with a 95% interval of 1.55×–96× (inconclusive) in a CI run.
     sizing: { durationSec: 2, warmupRequests: 20, rounds: 5, connections: [20] },
