@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LabResult, RoundRun } from '../report/result.js';
-import { compareFiles, compareLab, readResults } from './compare.js';
+import { chanceLine, compareFiles, compareLab, readResults } from './compare.js';
 
 function result(values: Record<string, number[]>, node = 'v20.20.2'): LabResult {
   const runs: RoundRun[] = Object.entries(values).flatMap(([variant, perRound]) =>
@@ -49,6 +49,18 @@ describe('compareLab', () => {
   it('calls a drop worse for a metric where higher is better', () => {
     const [row] = compareLab(result({ express: [1000, 1010, 990] }), result({ express: [500, 505, 495] })).rows;
     expect(row!.judgement).toBe('worse');
+  });
+});
+
+describe('how many differences chance alone makes', () => {
+  const rows = (differing: number, total: number) =>
+    Array.from({ length: total }, (_, index) => ({ judgement: index < differing ? ('better' as const) : ('no real difference' as const) }));
+  it('calls one difference among 26 rows no more than chance', () => {
+    expect(chanceLine(rows(1, 26))).toBe('1 of 26 differ; at 95% each, about 1 would by chance alone: no more than chance, so treat them as noise');
+  });
+  it('says nothing of noise when more rows differ than chance would make', () => {
+    expect(chanceLine(rows(6, 26))).toBe('6 of 26 differ; at 95% each, about 1 would by chance alone');
+    expect(chanceLine(rows(1, 4))).toBe('1 of 4 differ; at 95% each, about 0.2 would by chance alone');
   });
 });
 

@@ -132,8 +132,22 @@ export function renderComparison(comparisons: LabComparison[], tableMetrics: Rec
         `  ${`${row.variant} ${row.label}`.padEnd(width)}  ${formatMetric(info, row.before).padStart(12)} → ${formatMetric(info, row.after).padEnd(12)}  b/a ${change}  ${row.judgement}`,
       );
     }
+    out.push(`  ${chanceLine(comparison.rows)}`);
     out.push('');
   }
   out.push('b/a is the ratio of the two runs\' geometric means over rounds; a difference is real when its 95% interval leaves out 1×.');
   return out.join('\n');
+}
+
+/**
+ * Each row is its own test at 95%: over many rows, about one in twenty differs by chance
+ * alone, even between two runs of the same code (as Node core's compare script warns).
+ */
+export function chanceLine(rows: Array<{ judgement: LabComparison['rows'][number]['judgement'] }>): string {
+  const differing = rows.filter((row) => row.judgement !== 'no real difference').length;
+  const byChance = rows.length * 0.05;
+  return (
+    `${differing} of ${rows.length} differ; at 95% each, about ${byChance < 1 ? byChance.toFixed(1) : Math.round(byChance)} would by chance alone` +
+    (differing <= byChance ? ': no more than chance, so treat them as noise' : '')
+  );
 }
