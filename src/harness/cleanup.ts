@@ -160,11 +160,11 @@ export function ownTempDir(dir: string): () => Promise<void> {
 }
 
 /**
- * SIGTERM, then SIGKILL if the child has not exited within `graceMs`: 2 s on a normal end,
+ * SIGTERM (or `signal`), then SIGKILL if the child has not exited within `graceMs`: 2 s on a normal end,
  * 0.5 s once the user asked devcap to stop (a server stuck in a synchronous hash cannot
  * answer SIGTERM, and Ctrl-C should feel immediate).
  */
-export function stopChild(child: ChildProcess, graceMs = interrupted ? 500 : 2000): Promise<void> {
+export function stopChild(child: ChildProcess, graceMs = interrupted ? 500 : 2000, signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
   if (child.exitCode !== null || child.signalCode !== null) return Promise.resolve();
   return new Promise((resolve) => {
     const timer = setTimeout(() => child.kill('SIGKILL'), graceMs);
@@ -172,7 +172,7 @@ export function stopChild(child: ChildProcess, graceMs = interrupted ? 500 : 200
       clearTimeout(timer);
       resolve();
     });
-    child.kill('SIGTERM');
+    child.kill(signal);
   });
 }
 

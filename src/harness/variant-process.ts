@@ -2,7 +2,7 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
 import { HarnessError } from '../errors.js';
 import { send } from '../lab/http.js';
-import { ownChild } from './cleanup.js';
+import { ownChild, stopChild } from './cleanup.js';
 import type { ProbeReading } from './probe.js';
 
 const PROBE_PATH = fileURLToPath(new URL('./probe.js', import.meta.url));
@@ -138,17 +138,7 @@ export class VariantProcess {
    * of a worker mid-job). A process that outlives a polite signal by 5 s is killed.
    */
   async kill(signal: NodeJS.Signals = 'SIGTERM'): Promise<void> {
-    if (this.alive) {
-      const child = this.child;
-      await new Promise<void>((resolve) => {
-        const timer = setTimeout(() => child.kill('SIGKILL'), KILL_GRACE_MS);
-        child.once('exit', () => {
-          clearTimeout(timer);
-          resolve();
-        });
-        child.kill(signal);
-      });
-    }
+    await stopChild(this.child, KILL_GRACE_MS, signal);
     await this.release();
   }
 }
