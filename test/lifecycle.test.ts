@@ -122,7 +122,7 @@ describe.skipIf(process.platform !== 'linux')('signals', () => {
   it('a second Ctrl-C kills every child at once and exits 130', async () => {
     const { env } = isolated();
     const stubborn = fileURLToPath(new URL('./fixtures/ignores-sigterm.mjs', import.meta.url));
-    const { run, seen } = await startUntil(['lab', '1', '--quick', '--variant', `node-http=${stubborn}`], env, ['ignores-sigterm']);
+    const { run, seen } = await startUntil(['lab', '1', '--quick', '--variant', `express=${stubborn}`], env, ['ignores-sigterm']);
     await sleep(1000); // until it has started ignoring SIGTERM
     run.child.kill('SIGINT');
     // The first stop gives a server that ignores SIGTERM 0.5 s; the second Ctrl-C does not wait.

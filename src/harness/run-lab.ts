@@ -60,6 +60,9 @@ const DEFAULT_COLUMNS: MetricName[] = ['requestsPerSec', 'latencyP50Ms', 'latenc
 
 const silent: Progress = { phase() {}, tick() {} };
 
+/** The variants a lab's rounds load: its workload's list, else all of them. */
+const loadedVariants = (loaded: LoadedLab) => loaded.lab.workload.variants ?? Object.keys(loaded.lab.variants);
+
 /** The plan: sizes from the mode, overridden by flags. */
 export function resolveConfig(loaded: LoadedLab, options: RunOptions): RunConfig {
   const { workload } = loaded.lab;
@@ -75,6 +78,8 @@ export function resolveConfig(loaded: LoadedLab, options: RunOptions): RunConfig
     connections,
     claimsAtConnections,
     method: workload.method ?? 'GET',
+    variants: loadedVariants(loaded),
+    notLoaded: [],
     path: workload.path,
     side: workload.side ?? null,
     params: options.params,
@@ -90,7 +95,7 @@ export function narrowed(loaded: LoadedLab, ids: string[]): LoadedLab {
   const { lab } = loaded;
   const claims = lab.claims.filter((claim) => ids.includes(claim.id));
   const needed = new Set(claims.filter((claim) => claim.kind !== 'scenario').flatMap((claim) => claimVariants(claim)));
-  const loadedVariants = (lab.workload.variants ?? Object.keys(lab.variants)).filter((name) => needed.has(name));
+  const kept = loadedVariants(loaded).filter((name) => needed.has(name));
   const model = lab.model && { ...lab.model, predict: (context: Parameters<NonNullable<AnyLab['model']>['predict']>[0]) => lab.model!.predict(context).filter((prediction) => needed.has(prediction.variant)) };
   return {
     ...loaded,
@@ -98,7 +103,7 @@ export function narrowed(loaded: LoadedLab, ids: string[]): LoadedLab {
       ...lab,
       claims,
       measures: (lab.measures ?? []).filter((measure) => needed.has(measure.numerator) && needed.has(measure.denominator)),
-      workload: { ...lab.workload, variants: loadedVariants },
+      workload: { ...lab.workload, variants: kept },
       model,
     },
   };
@@ -118,16 +123,19 @@ interface Provided {
  * the cleanup registry if we are interrupted.
  */
 export async function runLab(original: LoadedLab, options: RunOptions, progress: Progress = silent): Promise<LabResult> {
-  const loaded = options.claims ? narrowed(original, options.claims) : original;
+  // --claims loads only what those claims judge. So does --quick, made for CI: what only the
+  // table and the measures compare (lab 1's node:http, lab 11's limiters) waits for a full run.
+  const judged = options.claims ?? (options.quick ? original.lab.claims.map((claim) => claim.id) : undefined);
+  const loaded = judged ? narrowed(original, judged) : original;
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const environment = fingerprint();
-  const config = resolveConfig(loaded, options);
+  const config = { ...resolveConfig(loaded, options), notLoaded: loadedVariants(original).filter((name) => !loadedVariants(loaded).includes(name)) };
   const releases: Array<() => Promise<void>> = [];
   try {
     const provided = await provide(loaded, config, progress, releases, options.redis);
     const isSkipped = (name: string) => provided.skipped.some((entry) => entry.variant === name);
-    const loadedNames = (loaded.lab.workload.variants ?? Object.keys(loaded.lab.variants)).filter((name) => !isSkipped(name));
+    const loadedNames = config.variants.filter((name) => !isSkipped(name));
     const runs = await runRounds(loaded, loadedNames, config, provided.env, progress, releases);
     const scenarioResults: ClaimResult[] = [];
     for (const claim of loaded.lab.claims) {

@@ -1,5 +1,6 @@
 import { formatMetric, lookup, metricLabel, metrics as standardMetrics } from '../lab/metrics.js';
 import type { LabResult } from './result.js';
+import { leftOut } from './terminal.js';
 
 /** `--markdown`: the same result as a Markdown section, for course notes and CI summaries. */
 export function renderMarkdown(result: LabResult): string {
@@ -13,7 +14,8 @@ export function renderMarkdown(result: LabResult): string {
   out.push(
     `Node ${environment.node}, ${environment.cpuCount} × ${environment.cpuModel}; GET ${config.path}` +
       `${config.side ? ` with GET ${config.side.path} beside it` : ''}; ${config.durationSec} s × ${config.rounds} rounds per variant (${config.mode} run).` +
-      (environment.redis ? ` Redis: ${environment.redis}.` : ''),
+      (environment.redis ? ` Redis: ${environment.redis}.` : '') +
+      (leftOut(config) ? ` ${leftOut(config)}` : ''),
     '',
   );
   const columns = lab.columns;

@@ -41,6 +41,13 @@ export interface RunConfig {
   /** The measured stream's method (a lab whose load posts says POST). */
   method: 'GET' | 'POST';
   path: string;
+  /**
+   * The variants the rounds load, in order. A quick run and a `--claims` run load only the
+   * ones a judged claim compares; the others (and the measures over them) need a full run.
+   */
+  variants: string[];
+  /** The variants a full run of the lab loads that this one left out (see `variants`). */
+  notLoaded: string[];
   side: { path: string; ratePerSec: number } | null;
   params: Record<string, number>;
   /** `--variant name=file`: variants replaced by another program, by name. */

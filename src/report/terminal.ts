@@ -7,6 +7,16 @@ const BAR_WIDTH = 32;
 
 const VERDICT_MARK: Record<Verdict | 'skipped', string> = { confirmed: '✔', contradicted: '✘', inconclusive: '?', invalid: '!', skipped: '–' };
 
+/** The variants a run left out, in words, or null (a result saved before `notLoaded` existed has none). */
+export function leftOut(config: LabResult['config']): string | null {
+  const names = config.notLoaded ?? [];
+  if (!names.length) return null;
+  const list = names.join(', ');
+  return config.mode === 'quick'
+    ? `Quick run: only what a claim judges is loaded; ${list} ${names.length === 1 ? 'comes' : 'come'} with a run without --quick, with the measures over ${names.length === 1 ? 'it' : 'them'}.`
+    : `Left out: ${list} (no judged claim compares ${names.length === 1 ? 'it' : 'them'}).`;
+}
+
 /** Human report: table, bar chart of the headline metric, verdicts in words, model, takeaway. */
 export function renderTerminal(result: LabResult, options: { color: boolean }): string {
   const c = new Chalk({ level: options.color ? 1 : 0 });
@@ -22,6 +32,8 @@ export function renderTerminal(result: LabResult, options: { color: boolean }): 
         `${config.durationSec} s × ${config.rounds} rounds per variant, a fresh process each (${config.mode} run)`,
     ),
   );
+  const left = leftOut(config);
+  if (left) out.push(c.dim(left));
   const params = Object.entries(config.params).map(([name, value]) => `${name}=${value}`).join(', ');
   out.push(
     c.dim(
