@@ -15,6 +15,8 @@ describe('devcap --help and --version', () => {
     expect(result.stdout).toMatch(/^\s+lab \[options\] <lab>/m);
     expect(result.stdout).toMatch(/^\s+1\s+hello-throughput\s+Would your API hold 1,000 req\/s\?/m);
     expect(result.stdout).toMatch(/^\s+2\s+event-loop\s+/m);
+    expect(result.stdout).toMatch(/^\s+devcap lab 1 --quick --html report\.html$/m);
+    expect(result.stdout).toMatch(/^\s+devcap check 2 02-event-loop\.ts --json$/m);
     expect(result.stderr).toBe('');
   });
 
@@ -48,9 +50,16 @@ describe('devcap --help and --version', () => {
   it('lab --help lists every flag', async () => {
     const result = await runCli(['lab', '--help']);
     expect(result.code).toBe(0);
-    for (const flag of ['--quick', '--duration <sec>', '--connections <n>', '--rounds <n>', '--set <name=value>', '--json', '--markdown', '--strict', '--no-color', '--debug']) {
+    for (const flag of ['--quick', '--duration <sec>', '--connections <n>', '--rounds <n>', '--set <name=value>', '--out <file>', '--html <file>', '--json', '--markdown', '--strict', '--no-color', '--debug']) {
       expect(result.stdout).toContain(flag);
     }
+  });
+
+  it('check --help lists --watch and --json', async () => {
+    const result = await runCli(['check', '--help']);
+    expect(result.code).toBe(0);
+    expect(result.stdout).toMatch(/^\s+--watch\s/m);
+    expect(result.stdout).toMatch(/^\s+--json\s+print the outcome as one JSON object/m);
   });
 
   it('prints the version from package.json', async () => {
@@ -105,6 +114,9 @@ describe('bad input: one line, a DEVCAP_* code, exit 2, no stack trace', () => {
     ['a run too big for memory', ['lab', '5', '--set', 'fileMb=256', '--connections', '1000'], /DEVCAP_TOO_BIG: lab 5 \(streams\) would need about 250\.8 GiB .*lower --connections or --set fileMb$/],
     ['more connections than --connections allows', ['lab', '1', '--connections', '100000'], /DEVCAP_BAD_OPTION: --connections takes a whole number from 1 to 1000/],
     ['an unwritable --out', ['lab', '1', '--out', '/nonexistent/dir/x.json'], /DEVCAP_BAD_OUT: --out \/nonexistent\/dir\/x\.json: cannot write the results there \(no such directory/],
+    ['--html in a missing directory', ['lab', '1', '--html', '/nonexistent/dir/r.html'], /DEVCAP_BAD_HTML: --html \/nonexistent\/dir\/r\.html: cannot write the page there \(no such directory: \/nonexistent\/dir\)$/],
+    ['--html naming a directory', ['lab', 'all', '--quick', '--html', '/tmp'], /DEVCAP_BAD_HTML: --html \/tmp: cannot write the page there \(it is a directory\)$/],
+    ['check --json with --watch', ['check', '2', 'mine.ts', '--json', '--watch'], /DEVCAP_BAD_OPTION: --json prints one outcome and --watch checks again on every save/],
     ['a remote --redis-url', ['lab', '12', '--redis-url', 'redis://10.0.0.1:6379'], /DEVCAP_REMOTE_REDIS: --redis-url names 10\.0\.0\.1.*--allow-remote/],
     ['a remote DEVCAP_REDIS_URL', ['lab', '12', '--quick'], /DEVCAP_REMOTE_REDIS: DEVCAP_REDIS_URL names/, { DEVCAP_REDIS_URL: 'redis://10.0.0.1' }],
   ];

@@ -19,7 +19,7 @@ const wanted = process.env.DEVCAP_TEST_LABS?.split(',').map(Number);
 const labs = (await readManifest()).filter((entry) => (!wanted || wanted.includes(entry.day)) && readdirSync(join(SOURCE_LABS_DIR, entry.folder)).includes('exercise'));
 
 describe.each(labs.map((entry) => [entry.day, entry.slug, entry] as const))('lab %i (%s): devcap exercise, then devcap check', (day, _slug, entry) => {
-  const exercise = JSON.parse(readFileSync(join(SOURCE_LABS_DIR, entry.folder, 'exercise', 'exercise.json'), 'utf8')) as { replaces: string[]; claims: string[] };
+  const exercise = JSON.parse(readFileSync(join(SOURCE_LABS_DIR, entry.folder, 'exercise', 'exercise.json'), 'utf8')) as { replaces: string[]; claims: string[]; hint: string };
   const folder = join(dir, String(day));
 
   it('the exercise names the lab\'s own variants and claims', async () => {
@@ -30,13 +30,33 @@ describe.each(labs.map((entry) => [entry.day, entry.slug, entry] as const))('lab
     for (const id of exercise.claims) expect(claimIds).toContain(id);
   });
 
-  it('the starting file fails the check: "not yet", exit 1', async () => {
+  // Run with --json: the same check, its outcome as data (one JSON object, nothing else on stdout).
+  it('the starting file fails the check: "not yet", exit 1 (check --json)', async () => {
     const written = await runCli(['exercise', String(day), folder], { env });
     expect(written.code).toBe(0);
     const start = readdirSync(folder).find((name) => name.endsWith('.ts'))!;
-    const result = await runCli(['check', String(day), join(folder, start)], { env });
-    expect(result.stdout).toMatch(/^ {2}not yet /m);
-    expect(result.stdout).toMatch(/^not yet: /m);
+    const result = await runCli(['check', String(day), join(folder, start), '--json'], { env });
+    const outcome = JSON.parse(result.stdout) as {
+      lab: { day: number; slug: string };
+      file: string;
+      passed: boolean;
+      status: string;
+      claims: Array<{ id: string; verdict: string; sentence: string; estimate: number | null; ci95: [number, number] | null }>;
+      hint: string | null;
+      result: { lab: { day: number }; claims: unknown[]; config: { substitutes: Record<string, string> } };
+    };
+    expect(outcome.lab).toEqual({ day, slug: entry.slug });
+    expect(outcome.file).toBe(join(folder, start));
+    expect(outcome.passed).toBe(false);
+    expect(outcome.status).toBe('not yet');
+    expect(outcome.claims.map((claim) => claim.id)).toEqual(exercise.claims);
+    expect(outcome.claims.some((claim) => claim.verdict !== 'confirmed')).toBe(true);
+    for (const claim of outcome.claims) expect(claim.sentence).toMatch(new RegExp(`: ${claim.verdict}`));
+    // The claims are the lab result's own objects, not a copy in another shape.
+    expect(outcome.claims).toEqual(outcome.claims.map((claim) => outcome.result.claims.find((other) => (other as { id: string }).id === claim.id)));
+    expect(Object.keys(outcome.result.config.substitutes)).toEqual(exercise.replaces);
+    expect(outcome.hint).toBe(exercise.hint);
+    expect(result.stderr).toBe('');
     expect(result.code).toBe(1);
   });
 

@@ -10,11 +10,13 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const hasScript = spawnSync('script', ['--version']).status === 0;
 
 // ora 9 loops forever on a pty that reports 0 columns (`script`, `docker run -t`, some CI
-// wrappers); devcap must show plain phase lines there, finish, and exit normally.
+// wrappers); devcap must show plain phase lines there, finish, and exit normally. The line
+// that says where --html wrote its page must come out whole there too.
 describe.skipIf(!hasScript)('under a pty with 0 columns', () => {
-  it('lab 1 --quick ends with exit 0 and a bounded output', () => {
+  it('lab 1 --quick --html ends with exit 0 and a bounded output', () => {
     const typescript = join(dir, 'typescript');
-    const command = `stty cols 0 rows 0; exec '${process.execPath}' '${BIN}' lab 1 --quick`;
+    const page = join(dir, 'pty.html');
+    const command = `stty cols 0 rows 0; exec '${process.execPath}' '${BIN}' lab 1 --quick --html '${page}'`;
     const run = spawnSync('script', ['-qec', command, typescript], { stdio: ['ignore', 'ignore', 'pipe'], timeout: 90_000, killSignal: 'SIGKILL', env: { ...process.env, NO_COLOR: '1' } });
     expect(run.error, 'devcap did not finish within 90 s').toBeUndefined();
     expect(run.status).toBe(0);
@@ -22,6 +24,8 @@ describe.skipIf(!hasScript)('under a pty with 0 columns', () => {
     const text = readFileSync(typescript, 'utf8');
     expect(text).toMatch(/devcap: hello-throughput: /);
     expect(text).toMatch(/confirmed/);
+    expect(text.replace(/\r/g, '')).toContain(`\ndevcap: wrote the HTML page to ${page}\n`);
+    expect(statSync(page).size).toBeGreaterThan(100_000);
   }, 120_000);
 });
 

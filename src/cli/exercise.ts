@@ -110,8 +110,15 @@ export async function writeExercise(entry: LabManifestEntry, labs: LabManifestEn
 
 export interface CheckOutcome {
   passed: boolean;
+  /** `not yet decided`: every estimate leans the right way, an interval is still too wide; `invalid`: the run cannot judge. */
+  status: 'passed' | 'not yet' | 'not yet decided' | 'invalid';
   exitCode: number;
   text: string;
+  /** The exercise's claims as the run judged them (LabResult claim objects). */
+  claims: ClaimResult[];
+  /** The exercise's hint, when it has not passed. */
+  hint: string | null;
+  result: LabResult;
 }
 
 const MARK: Record<string, string> = { confirmed: 'passed ', contradicted: 'not yet', inconclusive: 'not yet', invalid: 'invalid', skipped: 'skipped' };
@@ -130,7 +137,7 @@ export function judge(entry: LabManifestEntry, exercise: Exercise, fileName: str
   const took = `(${(result.wallTimeMs / 1000).toFixed(1)} s, ${sizing})`;
   if (verdicts.includes('invalid')) {
     lines.push(`no verdict: the run was invalid, so these numbers cannot judge ${fileName} (see above); run it again ${took}`);
-    return { passed: false, exitCode: ExitCode.runFailed, text: lines.join('\n') };
+    return { passed: false, status: 'invalid', exitCode: ExitCode.runFailed, text: lines.join('\n'), claims: judged, hint: null, result };
   }
   if (verdicts.includes('skipped')) {
     const reason = result.skipped.map((skip) => skip.reason).join('; ');
@@ -154,7 +161,15 @@ export function judge(entry: LabManifestEntry, exercise: Exercise, fileName: str
         ? `not yet decided: the numbers lean your way but do not settle it on this machine now; check again ${took}`
         : `not yet: ${exercise.hint} ${took}`,
   );
-  return { passed, exitCode: passed ? ExitCode.ok : ExitCode.contradicted, text: lines.join('\n') };
+  return {
+    passed,
+    status: passed ? 'passed' : undecided ? 'not yet decided' : 'not yet',
+    exitCode: passed ? ExitCode.ok : ExitCode.contradicted,
+    text: lines.join('\n'),
+    claims: judged,
+    hint: passed ? null : exercise.hint,
+    result,
+  };
 }
 
 /** One check: the learner's file in the target variants' place, only the exercise's claims, quick sizing. */
@@ -178,10 +193,27 @@ export async function checkOnce(loaded: LoadedLab, entry: LabManifestEntry, exer
 
 export interface CheckOptions {
   watch?: boolean;
+  json?: boolean;
   color: boolean;
 }
 
+/** `check --json`: the outcome as data, the claims as the lab result has them, and the whole result. */
+export function checkJson(entry: LabManifestEntry, exercise: Exercise, file: string, outcome: CheckOutcome) {
+  return {
+    lab: { day: entry.day, slug: entry.slug },
+    file,
+    runAs: exercise.replaces[0]!,
+    passed: outcome.passed,
+    status: outcome.status,
+    exitCode: outcome.exitCode,
+    claims: outcome.claims,
+    hint: outcome.hint,
+    result: outcome.result,
+  };
+}
+
 export async function checkCommand(loaded: LoadedLab, entry: LabManifestEntry, labs: LabManifestEntry[], file: string, options: CheckOptions, version: string): Promise<number> {
+  if (options.json && options.watch) throw new UsageError('DEVCAP_BAD_OPTION', '--json prints one outcome and --watch checks again on every save: use one of them');
   const exercise = readExercise(entry, labs);
   const path = learnerPath(file, '');
   sweep();
@@ -195,11 +227,11 @@ export async function checkCommand(loaded: LoadedLab, entry: LabManifestEntry, l
     });
   });
   const once = async (): Promise<number> => {
-    output = await progressFor({ color: options.color });
+    output = await progressFor({ color: options.color, json: options.json });
     try {
       const outcome = await checkOnce(loaded, entry, exercise, path, version, output.progress);
       output.stop();
-      process.stdout.write(outcome.text + '\n');
+      process.stdout.write((options.json ? JSON.stringify(checkJson(entry, exercise, path, outcome), null, 2) : outcome.text) + '\n');
       return outcome.exitCode;
     } finally {
       output.stop();

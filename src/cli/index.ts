@@ -17,6 +17,7 @@ export interface LabCommandOptions {
   redisUrl?: string;
   allowRemote?: boolean;
   out?: string;
+  html?: string;
   json?: boolean;
   markdown?: boolean;
   strict?: boolean;
@@ -41,6 +42,7 @@ export const labOptions: Option[] = [
   new Option('--redis-url <url>', 'use this Redis instead of a private redis-server (also DEVCAP_REDIS_URL; REDIS_URL is ignored); loopback only unless --allow-remote'),
   new Option('--allow-remote', 'let --redis-url / DEVCAP_REDIS_URL name a Redis on another machine'),
   new Option('--out <file>', 'also write each lab\'s result to this file as it ends (JSON Lines: one result per line)'),
+  new Option('--html <file>', 'also write a self-contained HTML page (tables, verdicts, charts; no network) to this file when the run ends'),
   new Option('--json', 'print the result as JSON on stdout, nothing else').conflicts('markdown'),
   new Option('--markdown', 'print the result as Markdown (for course notes and CI summaries)'),
   new Option('--strict', 'exit 1 when a claim is inconclusive, not only when contradicted'),
@@ -67,7 +69,9 @@ export function buildProgram(labs: LabManifestEntry[]): Command {
       'after',
       `\nLabs:\n${labTable(labs)}\n\nExamples:\n  devcap lab 2                 run the event-loop lab\n` +
         `  devcap lab event-loop --quick --json\n  devcap lab all --quick       every lab, CI-sized\n` +
+        `  devcap lab 1 --quick --html report.html\n                               also write a page with the tables, verdicts and charts\n` +
         `  devcap exercise 2            write lab 2's exercise; then devcap check 2 02-event-loop.ts\n` +
+        `  devcap check 2 02-event-loop.ts --json\n                               the check's outcome as one JSON object\n` +
         `\nExit codes: 0 claims confirmed, 1 a claim contradicted (or inconclusive with --strict),\n` +
         `2 bad usage, 3 missing prerequisite, 4 the run itself failed,\n` +
         `130 / 143 / 129 stopped by SIGINT (Ctrl-C) / SIGTERM / SIGHUP after cleaning up.`,
@@ -164,8 +168,9 @@ export function buildProgram(labs: LabManifestEntry[]): Command {
     .argument('<lab>', 'a day (2) or a slug (event-loop)')
     .argument('<file>', 'your file, TypeScript or JavaScript (no build step needed)')
     .option('--watch', 'check again every time the file is saved, until Ctrl-C')
+    .option('--json', 'print the outcome as one JSON object on stdout (passed, the claims with their numbers, the hint, the lab result), nothing else')
     .option('--no-color', 'plain text output')
-    .action(async (target: string, file: string, options: { watch?: boolean; color: boolean }) => {
+    .action(async (target: string, file: string, options: { watch?: boolean; json?: boolean; color: boolean }) => {
       const { checkCommand, readExercise } = await import('./exercise.js');
       const { loadLab } = await import('../lab/registry.js');
       const entry = selectEntry(labs, target);

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
@@ -7,7 +7,7 @@ import { defineLab } from '../lab/define.js';
 import type { LoadedLab } from '../lab/registry.js';
 import type { AnyLab } from '../lab/types.js';
 import type { LabFailure, LabResult } from '../report/result.js';
-import { openOut, report, runLabCommand } from './lab-command.js';
+import { htmlTarget, openOut, report, runLabCommand } from './lab-command.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'devcap-lab-command-test-'));
 const state = mkdtempSync(join(tmpdir(), 'devcap-lab-command-state-'));
@@ -82,6 +82,49 @@ describe('--out', () => {
   it('refuses a path it cannot write before anything runs (exit 2)', () => {
     expect(() => openOut('/nonexistent/dir/x.json')).toThrow('--out /nonexistent/dir/x.json: cannot write the results there (no such directory: /nonexistent/dir)');
     expect(() => openOut(dir)).toThrow(/it is a directory/);
+  });
+});
+
+describe('--html', () => {
+  it('refuses a path it cannot write before anything runs (exit 2), and leaves nothing behind when it can', () => {
+    expect(() => htmlTarget('/nonexistent/dir/x.html')).toThrow('--html /nonexistent/dir/x.html: cannot write the page there (no such directory: /nonexistent/dir)');
+    expect(() => htmlTarget(dir)).toThrow(/^--html .*: cannot write the page there \(it is a directory\)$/);
+    expect(() => htmlTarget(join(dir, 'x.html'))).not.toThrow();
+    expect(existsSync(join(dir, 'x.html'))).toBe(false);
+    const kept = join(dir, 'kept.html');
+    writeFileSync(kept, 'an earlier page');
+    expect(htmlTarget(kept)).toBe(kept);
+    expect(readFileSync(kept, 'utf8')).toBe('an earlier page');
+  });
+
+  it('lab all with --json: one page with a section per lab (a failed one with its error), the JSON on stdout as ever', async () => {
+    const page = join(dir, 'all.html');
+    const output = quietly();
+    const code = await runLabCommand([fakeLab(97, 'breaks', ['missing-server']), fakeLab(98, 'works', [])], 'all', { quick: true, json: true, color: false, html: page }, 'test');
+    vi.restoreAllMocks();
+    expect(code).toBe(ExitCode.runFailed);
+    expect((JSON.parse(output.stdout.join('')) as { labs: unknown[] }).labs).toHaveLength(2);
+    expect(output.stderr.join('')).toContain(`devcap: wrote the HTML page to ${page}\n`);
+    const html = readFileSync(page, 'utf8');
+    expect([...html.matchAll(/<section class="lab[^"]*" id="lab-(\d+)"/g)].map((m) => Number(m[1]))).toEqual([97, 98]);
+    expect(html).toMatch(/<section class="lab failed" id="lab-97"[^>]*>\n<h2>[^<]*<\/h2>\n<p class="bad"><code>DEVCAP_[A-Z_]+<\/code>/);
+  });
+
+  it('a page that cannot be written at the end costs the page, not the result: JSON printed, one line, exit 4', async () => {
+    vi.doMock('../report/html.js', () => ({
+      renderHtml: () => {
+        throw new Error('no space left on device');
+      },
+    }));
+    const page = join(dir, 'lost.html');
+    const output = quietly();
+    const code = await runLabCommand([fakeLab(98, 'works', [])], '98', { quick: true, json: true, color: false, html: page }, 'test');
+    vi.restoreAllMocks();
+    vi.doUnmock('../report/html.js');
+    expect(code).toBe(ExitCode.runFailed);
+    expect((JSON.parse(output.stdout.join('')) as LabResult).lab.slug).toBe('works');
+    expect(output.stderr.join('')).toBe(`devcap: DEVCAP_HTML_FAILED: could not write the HTML page to ${page} (no space left on device); the results above are complete\n`);
+    expect(existsSync(page)).toBe(false);
   });
 });
 

@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, existsSync, openSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { dirname, resolve as resolvePath } from 'node:path';
 import { DevcapError, ExitCode, UsageError } from '../errors.js';
 import { exitCodeFor, onInterrupt, ownedCount, releaseAll, wasInterrupted } from '../harness/cleanup.js';
@@ -88,6 +88,8 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
     checkFits(loaded.lab, params, Math.max(...connections), limits);
   }
   const color = options.color !== false && !options.json && process.stdout.isTTY && !process.env.NO_COLOR;
+  // Checked before --out empties its file: a refused run changes nothing on disk.
+  const html = options.html !== undefined ? htmlTarget(options.html) : undefined;
   const out = options.out !== undefined ? openOut(options.out) : undefined;
   const predictions = options.predict ? await predict(selected, options) : undefined;
 
@@ -150,7 +152,50 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
     await releaseAll();
   }
   if (options.json) process.stdout.write(renderJson(entries, !all) + '\n');
+  // Last, after every result is printed: a page that cannot be written loses no result.
+  if (html) worst = Math.max(worst, await writeHtml(html, entries));
   return worst;
+}
+
+/**
+ * `--html <file>`: refused before anything runs when the file could not be written there
+ * (no such directory, not a directory, no permission, a read-only disk). The probe opens
+ * the file for appending, which changes nothing in a file that is there, and removes a
+ * file it had to create.
+ */
+export function htmlTarget(path: string): string {
+  const target = resolvePath(path);
+  try {
+    if (existsSync(target) && statSync(target).isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
+    const existed = existsSync(target);
+    closeSync(openSync(target, 'a'));
+    if (!existed) unlinkSync(target);
+  } catch (error) {
+    throw new UsageError('DEVCAP_BAD_HTML', `--html ${path}: cannot write the page there (${whyNot(error, target)})`);
+  }
+  return target;
+}
+
+function whyNot(error: unknown, target: string): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT' || code === 'ENOTDIR') return `no such directory: ${dirname(target)}`;
+  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
+  if (code === 'EROFS') return 'read-only file system';
+  if (code === 'EISDIR') return 'it is a directory';
+  return (error as Error).message;
+}
+
+/** Renders and writes the page; one plain line on stderr either way (no width needed, so a 0-column terminal is fine). */
+async function writeHtml(target: string, entries: Array<LabResult | LabFailure>): Promise<number> {
+  try {
+    const { renderHtml } = await import('../report/html.js');
+    writeFileSync(target, renderHtml(entries));
+  } catch (error) {
+    process.stderr.write(`devcap: DEVCAP_HTML_FAILED: could not write the HTML page to ${target} (${(error as Error).message}); the results above are complete\n`);
+    return ExitCode.runFailed;
+  }
+  process.stderr.write(`devcap: wrote the HTML page to ${target}\n`);
+  return ExitCode.ok;
 }
 
 /**
@@ -219,9 +264,7 @@ export function openOut(path: string): { path: string; write(entry: LabResult | 
     if (existsSync(target) && statSync(target).isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
     writeFileSync(target, '');
   } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    const why = code === 'ENOENT' ? `no such directory: ${dirname(target)}` : code === 'EACCES' ? 'permission denied' : code === 'EISDIR' ? 'it is a directory' : (error as Error).message;
-    throw new UsageError('DEVCAP_BAD_OUT', `--out ${path}: cannot write the results there (${why})`);
+    throw new UsageError('DEVCAP_BAD_OUT', `--out ${path}: cannot write the results there (${whyNot(error, target)})`);
   }
   return {
     path: target,

@@ -1,6 +1,6 @@
 import { formatMetric, lookup, metricLabel, metrics as standardMetrics } from '../lab/metrics.js';
 import type { LabResult } from './result.js';
-import { leftOut } from './terminal.js';
+import { leftOut } from './describe.js';
 
 /** `--markdown`: the same result as a Markdown section, for course notes and CI summaries. */
 export function renderMarkdown(result: LabResult): string {

@@ -1,21 +1,12 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
-import { formatMetric, lookup, metricLabel, metrics as standardMetrics, type MetricInfo } from '../lab/metrics.js';
+import { formatMetric } from '../lab/metrics.js';
+import { infoOf, leftOut, loadLine, machineLine, metricHeader } from './describe.js';
 import type { LabResult, VariantSummary, Verdict } from './result.js';
 
 const BAR_WIDTH = 32;
 
 const VERDICT_MARK: Record<Verdict | 'skipped', string> = { confirmed: '✔', contradicted: '✘', inconclusive: '?', invalid: '!', skipped: '–' };
-
-/** The variants a run left out, in words, or null (a result saved before `notLoaded` existed has none). */
-export function leftOut(config: LabResult['config']): string | null {
-  const names = config.notLoaded ?? [];
-  if (!names.length) return null;
-  const list = names.join(', ');
-  return config.mode === 'quick'
-    ? `Quick run: only what a claim judges is loaded; ${list} ${names.length === 1 ? 'comes' : 'come'} with a run without --quick, with the measures over ${names.length === 1 ? 'it' : 'them'}.`
-    : `Left out: ${list} (no judged claim compares ${names.length === 1 ? 'it' : 'them'}).`;
-}
 
 /** Human report: table, bar chart of the headline metric, verdicts in words, model, takeaway. */
 export function renderTerminal(result: LabResult, options: { color: boolean }): string {
@@ -25,22 +16,10 @@ export function renderTerminal(result: LabResult, options: { color: boolean }): 
 
   out.push(c.bold(`Day ${lab.day} · ${lab.slug} — ${lab.title}`));
   out.push(c.dim(`Lesson: ${lab.claim}`));
-  const side = config.side ? `, with GET ${config.side.path} at ${config.side.ratePerSec}/s beside it` : '';
-  out.push(
-    c.dim(
-      `Load: ${config.method ?? 'GET'} ${config.path} at ${config.connections.join(', ')} connection(s)${side}; ` +
-        `${config.durationSec} s × ${config.rounds} rounds per variant, a fresh process each (${config.mode} run)`,
-    ),
-  );
-  const left = leftOut(config);
+  out.push(c.dim(loadLine(result)));
+  const left = leftOut(result.config);
   if (left) out.push(c.dim(left));
-  const params = Object.entries(config.params).map(([name, value]) => `${name}=${value}`).join(', ');
-  out.push(
-    c.dim(
-      `Machine: Node ${environment.node}, ${environment.cpuCount} × ${environment.cpuModel}, load average ${environment.loadAverage[0]}` +
-        (params ? `; parameters: ${params}` : ''),
-    ),
-  );
+  out.push(c.dim(machineLine(result)));
   if (environment.redis) out.push(c.dim(`Redis: ${environment.redis}`));
   out.push('');
 
@@ -124,7 +103,7 @@ function longestVariant(result: LabResult): number {
 function table(result: LabResult, c: ChalkInstance): string {
   const columns = result.lab.columns;
   const many = result.config.connections.length > 1;
-  const head = ['variant', ...(many ? ['conns'] : []), ...columns.map((name) => metricHeader(name, result))];
+  const head = ['variant', ...(many ? ['conns'] : []), ...columns.map((name) => metricHeader(result, name))];
   const rows = new Table({
     head: head.map((text) => c.bold(text)),
     style: { head: [], border: [], compact: true },
@@ -142,14 +121,6 @@ function table(result: LabResult, c: ChalkInstance): string {
   return rows.toString() + note;
 }
 
-function infoOf(result: LabResult, name: string): MetricInfo {
-  return result.metrics[name] ?? lookup(standardMetrics, name);
-}
-
-function metricHeader(name: string, result: LabResult): string {
-  return metricLabel(infoOf(result, name), result.config.side?.path);
-}
-
 function cell(result: LabResult, summary: VariantSummary, name: string): string {
   const spread = summary.metrics[name];
   if (!spread) return '–';
@@ -164,7 +135,7 @@ function barChart(result: LabResult, c: ChalkInstance): string {
   const max = Math.max(...rows.map((summary) => summary.metrics[name]!.median), Number.MIN_VALUE);
   const width = longestVariant(result);
   const better = info.better === 'higher' ? 'higher is better' : 'lower is better';
-  const lines = [c.bold(`${metricHeader(name, result)} at ${at} connections (${better})`)];
+  const lines = [c.bold(`${metricHeader(result, name)} at ${at} connections (${better})`)];
   for (const summary of rows) {
     const spread = summary.metrics[name]!;
     const length = Math.max(1, Math.round((spread.median / max) * BAR_WIDTH));

@@ -1,0 +1,39 @@
+import { lookup, metricLabel, metrics as standardMetrics, type MetricInfo } from '../lab/metrics.js';
+import type { LabResult } from './result.js';
+
+/** How to read a metric of this result: the lab's own table first, then the standard one. */
+export function infoOf(result: LabResult, name: string): MetricInfo {
+  return result.metrics[name] ?? lookup(standardMetrics, name);
+}
+
+/** A metric's column header; side-stream metrics name their path (`/ping p99`). */
+export function metricHeader(result: LabResult, name: string): string {
+  return metricLabel(infoOf(result, name), result.config.side?.path);
+}
+
+/** What load the variants got: path, connections, side stream, seconds and rounds. */
+export function loadLine(result: LabResult): string {
+  const { config } = result;
+  const side = config.side ? `, with GET ${config.side.path} at ${config.side.ratePerSec}/s beside it` : '';
+  return (
+    `Load: ${config.method ?? 'GET'} ${config.path} at ${config.connections.join(', ')} connection(s)${side}; ` +
+    `${config.durationSec} s × ${config.rounds} rounds per variant, a fresh process each (${config.mode} run)`
+  );
+}
+
+/** Where it ran: Node, CPUs, load average, and the lab parameters used. */
+export function machineLine(result: LabResult): string {
+  const { config, environment } = result;
+  const params = Object.entries(config.params).map(([name, value]) => `${name}=${value}`).join(', ');
+  return `Machine: Node ${environment.node}, ${environment.cpuCount} × ${environment.cpuModel}, load average ${environment.loadAverage[0]}` + (params ? `; parameters: ${params}` : '');
+}
+
+/** The variants a run left out, in words, or null (a result saved before `notLoaded` existed has none). */
+export function leftOut(config: LabResult['config']): string | null {
+  const names = config.notLoaded ?? [];
+  if (!names.length) return null;
+  const list = names.join(', ');
+  return config.mode === 'quick'
+    ? `Quick run: only what a claim judges is loaded; ${list} ${names.length === 1 ? 'comes' : 'come'} with a run without --quick, with the measures over ${names.length === 1 ? 'it' : 'them'}.`
+    : `Left out: ${list} (no judged claim compares ${names.length === 1 ? 'it' : 'them'}).`;
+}
