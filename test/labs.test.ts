@@ -67,7 +67,7 @@ describe('lab-specific results', () => {
     // node:http is in no claim, so only a full run loads it: 3 rounds of 1 s at 10 connections here.
     const { stdout } = await runCli(['lab', '1', '--rounds', '3', '--duration', '1', '--connections', '10', '--json']);
     const result = JSON.parse(stdout) as LabResult;
-    expect(result.config).toMatchObject({ mode: 'default', variants: ['express', 'node-http'], notLoaded: [] });
+    expect(result.config).toMatchObject({ mode: 'default', variants: ['node-http', 'express'], notLoaded: [] });
     const express = result.summary.find((row) => row.variant === 'express')!;
     expect(express.metrics.requestsPerSec!.median).toBeGreaterThan(1000);
     // node:http does less per request than Express: the measure must say it is faster.

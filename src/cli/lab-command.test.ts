@@ -18,6 +18,7 @@ afterAll(() => {
 });
 afterEach(() => vi.restoreAllMocks());
 
+// A fake lab judges no claim, so only a full run loads its variants (a quick one loads what claims judge).
 const sizing = { durationSec: 1, warmupRequests: 0, rounds: 1, connections: [1] };
 
 function fakeLab(day: number, slug: string, variants: string[]): LoadedLab {
@@ -54,7 +55,7 @@ describe('lab all', () => {
     const outFile = join(dir, 'all.jsonl');
     const labs = [fakeLab(97, 'breaks', ['missing-server']), fakeLab(98, 'works', [])];
     const output = quietly();
-    const code = await runLabCommand(labs, 'all', { quick: true, json: true, color: false, out: outFile }, 'test');
+    const code = await runLabCommand(labs, 'all', { quick: false, json: true, color: false, out: outFile }, 'test');
     vi.restoreAllMocks();
     expect(code).toBe(ExitCode.runFailed);
     const lines = readFileSync(outFile, 'utf8').trim().split('\n').map((line) => JSON.parse(line) as LabResult | LabFailure);
@@ -71,7 +72,7 @@ describe('lab all', () => {
   it('one lab that fails still throws (one line, its own exit code), and --out keeps its error', async () => {
     const outFile = join(dir, 'one.jsonl');
     quietly();
-    const error = await runLabCommand([fakeLab(97, 'breaks', ['missing-server'])], '97', { quick: true, color: false, out: outFile }, 'test').catch((caught: unknown) => caught);
+    const error = await runLabCommand([fakeLab(97, 'breaks', ['missing-server'])], '97', { quick: false, color: false, out: outFile }, 'test').catch((caught: unknown) => caught);
     vi.restoreAllMocks();
     expect((error as { exitCode: number }).exitCode).toBe(ExitCode.runFailed);
     expect((JSON.parse(readFileSync(outFile, 'utf8')) as LabFailure).error.code).toBe((error as { code: string }).code);
@@ -100,7 +101,7 @@ describe('--html', () => {
   it('lab all with --json: one page with a section per lab (a failed one with its error), the JSON on stdout as ever', async () => {
     const page = join(dir, 'all.html');
     const output = quietly();
-    const code = await runLabCommand([fakeLab(97, 'breaks', ['missing-server']), fakeLab(98, 'works', [])], 'all', { quick: true, json: true, color: false, html: page }, 'test');
+    const code = await runLabCommand([fakeLab(97, 'breaks', ['missing-server']), fakeLab(98, 'works', [])], 'all', { quick: false, json: true, color: false, html: page }, 'test');
     vi.restoreAllMocks();
     expect(code).toBe(ExitCode.runFailed);
     expect((JSON.parse(output.stdout.join('')) as { labs: unknown[] }).labs).toHaveLength(2);
