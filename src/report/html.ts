@@ -395,6 +395,17 @@ const PAGE_SCRIPT = String.raw`
   Chart.defaults.maintainAspectRatio = false;
   Chart.defaults.font.family = 'system-ui, sans-serif';
 
+  // A log axis labels only 1, 2 and 5 of each decade: every tick labelled runs together.
+  function logTick(value) {
+    var mantissa = value / Math.pow(10, Math.floor(Math.log10(value) + 1e-9));
+    var lead = Math.round(mantissa);
+    return Math.abs(mantissa - lead) < 1e-6 && (lead === 1 || lead === 2 || lead === 5) ? String(Number(value.toPrecision(3))) : '';
+  }
+  function logScale(scale) {
+    if (scale.type === 'logarithmic') scale.ticks = Object.assign({}, scale.ticks, { callback: logTick });
+    return scale;
+  }
+
   function roundsChart(el, rounds) {
     return new Chart(el, {
       type: 'scatter',
@@ -419,7 +430,7 @@ const PAGE_SCRIPT = String.raw`
             ticks: { callback: function (v) { return rounds.groups[v]; } },
             grid: { display: false }
           },
-          y: { type: rounds.log ? 'logarithmic' : 'linear', title: { display: true, text: rounds.label } }
+          y: logScale({ type: rounds.log ? 'logarithmic' : 'linear', title: { display: true, text: rounds.label } })
         },
         plugins: { tooltip: { callbacks: { label: function (ctx) { return ctx.raw.text; } } } }
       }
@@ -459,7 +470,7 @@ const PAGE_SCRIPT = String.raw`
       data: { labels: [claim.id], datasets: datasets },
       options: {
         indexAxis: 'y',
-        scales: { x: { type: claim.log ? 'logarithmic' : 'linear', suggestedMin: min, suggestedMax: max, title: { display: true, text: claim.unit } }, y: { display: false } },
+        scales: { x: logScale({ type: claim.log ? 'logarithmic' : 'linear', suggestedMin: min, suggestedMax: max, title: { display: true, text: claim.unit } }), y: { display: false } },
         plugins: { legend: { position: 'right' } }
       }
     });
