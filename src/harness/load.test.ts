@@ -1,5 +1,7 @@
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { countServed } from './load.js';
+import { countServed, warmUp } from './load.js';
 import { invalidity } from './run-lab.js';
 
 describe('countServed', () => {
@@ -38,5 +40,36 @@ describe('invalidity', () => {
   it('refuses a run with no answer, or errors and timeouts above 1%', () => {
     expect(invalidity(load(stream({}, 12)), '/work', undefined, undefined)).toBe('/work got no answer (12 errors or timeouts)');
     expect(invalidity(load(stream({ 200: 90 }, 5, 5)), '/work', undefined, undefined)).toBe('/work had 10 errors or timeouts in 100 requests');
+  });
+});
+
+describe('warmUp', () => {
+  async function server(delayMs: number) {
+    let answered = 0;
+    const http = createServer((_req, res) => setTimeout(() => (answered++, res.end('ok')), delayMs));
+    await new Promise<void>((resolve) => http.listen(0, '127.0.0.1', resolve));
+    return { port: (http.address() as AddressInfo).port, answered: () => answered, close: () => new Promise((resolve) => http.close(resolve)) };
+  }
+
+  it('sends every request of a fast server', async () => {
+    const fast = await server(0);
+    try {
+      await warmUp({ port: fast.port, path: '/', connections: 4, count: 200 });
+      expect(fast.answered()).toBe(200);
+    } finally {
+      await fast.close();
+    }
+  });
+
+  it('stops at its time limit on a slow one, with requests left', async () => {
+    // 20 ms an answer on one connection: 1,000 requests would take 20 s; the limit ends it.
+    const slow = await server(20);
+    try {
+      await warmUp({ port: slow.port, path: '/', connections: 1, count: 1000, timeoutMs: 300 });
+      expect(slow.answered()).toBeGreaterThan(0);
+      expect(slow.answered()).toBeLessThan(1000);
+    } finally {
+      await slow.close();
+    }
   });
 });
