@@ -1,5 +1,5 @@
 import { lookup, metricLabel, metrics as standardMetrics, type MetricInfo } from '../lab/metrics.js';
-import type { LabResult } from './result.js';
+import type { LabResult, ModelResult } from './result.js';
 
 /** How to read a metric of this result: the lab's own table first, then the standard one. */
 export function infoOf(result: LabResult, name: string): MetricInfo {
@@ -36,4 +36,16 @@ export function leftOut(config: LabResult['config']): string | null {
   return config.mode === 'quick'
     ? `Quick run: only what a claim judges is loaded; ${list} ${names.length === 1 ? 'comes' : 'come'} with a run without --quick, with the measures over ${names.length === 1 ? 'it' : 'them'}.`
     : `Left out: ${list} (no judged claim compares ${names.length === 1 ? 'it' : 'them'}).`;
+}
+
+/** What the summary table's marks after a variant mean. */
+export const TABLE_MARKS = {
+  generatorBound: 'the load generator was the bottleneck in at least one round',
+  invalid: 'invalid: answers outside the expected statuses, or too many errors (see the warnings)',
+} as const;
+
+/** The model's calibration in words, or null when it has none. */
+export function calibrationLine(model: ModelResult): string | null {
+  const calibration = Object.entries(model.calibration).map(([name, value]) => `${name} = ${value.toFixed(1)}`).join(', ');
+  return calibration ? `calibrated right before each load (median): ${calibration}` : null;
 }

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { formatCount, formatMetric, formatRatio } from '../lab/metrics.js';
-import { infoOf, leftOut, loadLine, machineLine, metricHeader } from './describe.js';
+import { calibrationLine, infoOf, leftOut, loadLine, machineLine, metricHeader, TABLE_MARKS } from './describe.js';
 import type { ClaimResult, LabFailure, LabResult } from './result.js';
 
 /**
@@ -299,8 +299,8 @@ function summaryTable(result: LabResult): string {
     return `<tr data-variant="${esc(row.variant)}"><th scope="row"><code>${esc(row.variant)}</code>${marks}</th>${many ? `<td>${row.connections}</td>` : ''}${cells.join('')}</tr>`;
   });
   const notes: string[] = [];
-  if (result.summary.some((row) => row.generatorBound)) notes.push('<p class="dim">* the load generator was the bottleneck in at least one round</p>');
-  if (result.summary.some((row) => row.invalidRounds)) notes.push('<p class="dim">! invalid: answers outside the expected statuses, or too many errors (see the warnings)</p>');
+  if (result.summary.some((row) => row.generatorBound)) notes.push(`<p class="dim">* ${esc(TABLE_MARKS.generatorBound)}</p>`);
+  if (result.summary.some((row) => row.invalidRounds)) notes.push(`<p class="dim">! ${esc(TABLE_MARKS.invalid)}</p>`);
   return `<table class="summary"><thead><tr>${head.map((text) => `<th scope="col">${esc(text)}</th>`).join('')}</tr></thead><tbody>\n${rows.join('\n')}\n</tbody></table>${notes.join('')}`;
 }
 
@@ -341,8 +341,8 @@ const DIRECTION: Record<NonNullable<ClaimResult['direction']>, string> = { atLea
 function modelSection(result: LabResult, lab: number, data: LabChartData): string {
   const model = result.model!;
   const out = ['<h3>Model</h3>', `<p>${esc(model.statement)}</p>`];
-  const calibration = Object.entries(model.calibration).map(([name, value]) => `${name} = ${value.toFixed(1)}`).join(', ');
-  if (calibration) out.push(`<p class="dim">calibrated right before each load (median): ${esc(calibration)}</p>`);
+  const calibration = calibrationLine(model);
+  if (calibration) out.push(`<p class="dim">${esc(calibration)}</p>`);
   out.push('<table class="model"><thead><tr><th scope="col">variant</th><th scope="col">predicted</th><th scope="col">measured</th><th scope="col">measured/predicted</th><th scope="col">why</th></tr></thead><tbody>');
   for (const prediction of model.predictions) {
     const info = infoOf(result, prediction.metric);

@@ -1,12 +1,12 @@
-import { formatMetric, lookup, metricLabel, metrics as standardMetrics } from '../lab/metrics.js';
+import { formatMetric } from '../lab/metrics.js';
+import { infoOf, leftOut, metricHeader, TABLE_MARKS } from './describe.js';
 import type { LabResult } from './result.js';
-import { leftOut } from './describe.js';
 
 /** `--markdown`: the same result as a Markdown section, for course notes and CI summaries. */
 export function renderMarkdown(result: LabResult): string {
   const { lab, config, environment } = result;
-  const info = (name: string) => result.metrics[name] ?? lookup(standardMetrics, name);
-  const header = (name: string) => metricLabel(info(name), config.side?.path);
+  const info = (name: string) => infoOf(result, name);
+  const left = leftOut(config);
   const many = config.connections.length > 1;
   const out: string[] = [];
   out.push(`## Day ${lab.day} · ${lab.slug}: ${lab.title}`, '');
@@ -15,17 +15,17 @@ export function renderMarkdown(result: LabResult): string {
     `Node ${environment.node}, ${environment.cpuCount} × ${environment.cpuModel}; GET ${config.path}` +
       `${config.side ? ` with GET ${config.side.path} beside it` : ''}; ${config.durationSec} s × ${config.rounds} rounds per variant (${config.mode} run).` +
       (environment.redis ? ` Redis: ${environment.redis}.` : '') +
-      (leftOut(config) ? ` ${leftOut(config)}` : ''),
+      (left ? ` ${left}` : ''),
     '',
   );
   const columns = lab.columns;
-  out.push(`| variant |${many ? ' connections |' : ''} ${columns.map(header).join(' | ')} |`);
+  out.push(`| variant |${many ? ' connections |' : ''} ${columns.map((name) => metricHeader(result, name)).join(' | ')} |`);
   out.push(`|---|${many ? '---|' : ''}${columns.map(() => '---|').join('')}`);
   for (const row of result.summary) {
     const cells = columns.map((name) => (row.metrics[name] ? formatMetric(info(name), row.metrics[name].median) : '–'));
     out.push(`| \`${row.variant}\`${row.generatorBound ? ' *' : ''} |${many ? ` ${row.connections} |` : ''} ${cells.join(' | ')} |`);
   }
-  if (result.summary.some((row) => row.generatorBound)) out.push('', '\\* the load generator was the bottleneck in at least one round');
+  if (result.summary.some((row) => row.generatorBound)) out.push('', `\\* ${TABLE_MARKS.generatorBound}`);
   if (result.claims.length) {
     out.push('', '| verdict | claim | evidence |', '|---|---|---|');
     for (const claim of result.claims) out.push(`| **${claim.verdict}** | ${claim.statement} | ${claim.sentence.replace(/\|/g, '\\|')} |`);

@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { formatMetric } from '../lab/metrics.js';
-import { infoOf, leftOut, loadLine, machineLine, metricHeader } from './describe.js';
+import { calibrationLine, infoOf, leftOut, loadLine, machineLine, metricHeader, TABLE_MARKS } from './describe.js';
 import type { LabResult, VariantSummary, Verdict } from './result.js';
 
 const BAR_WIDTH = 32;
@@ -71,10 +71,8 @@ export function renderTerminal(result: LabResult, options: { color: boolean }): 
     out.push('');
     out.push(c.bold('Model'));
     out.push(`  ${result.model.statement}`);
-    const calibration = Object.entries(result.model.calibration)
-      .map(([name, value]) => `${name} = ${value.toFixed(1)}`)
-      .join(', ');
-    if (calibration) out.push(c.dim(`  calibrated right before each load (median): ${calibration}`));
+    const calibration = calibrationLine(result.model);
+    if (calibration) out.push(c.dim(`  ${calibration}`));
     for (const prediction of result.model.predictions) {
       const ratio = Number.isFinite(prediction.measuredOverPredicted) ? ` (measured/predicted ${prediction.measuredOverPredicted.toFixed(2)})` : '';
       out.push(
@@ -116,8 +114,8 @@ function table(result: LabResult, c: ChalkInstance): string {
       ...columns.map((name) => cell(result, summary, name)),
     ]);
   }
-  let note = result.summary.some((summary) => summary.generatorBound) ? `\n${c.yellow('*')} the load generator was the bottleneck in at least one round` : '';
-  if (result.summary.some((summary) => summary.invalidRounds)) note += `\n${c.red('!')} invalid: answers outside the expected statuses, or too many errors (see the warnings)`;
+  let note = result.summary.some((summary) => summary.generatorBound) ? `\n${c.yellow('*')} ${TABLE_MARKS.generatorBound}` : '';
+  if (result.summary.some((summary) => summary.invalidRounds)) note += `\n${c.red('!')} ${TABLE_MARKS.invalid}`;
   return rows.toString() + note;
 }
 
