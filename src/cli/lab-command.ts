@@ -166,8 +166,8 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
 export function htmlTarget(path: string): string {
   const target = resolvePath(path);
   try {
-    if (existsSync(target) && statSync(target).isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
     const existed = existsSync(target);
+    if (existed && statSync(target).isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
     closeSync(openSync(target, 'a'));
     if (!existed) unlinkSync(target);
   } catch (error) {

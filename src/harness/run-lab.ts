@@ -130,7 +130,8 @@ export async function runLab(original: LoadedLab, options: RunOptions, progress:
   const started = performance.now();
   const startedAt = new Date().toISOString();
   const environment = fingerprint();
-  const config = { ...resolveConfig(loaded, options), notLoaded: loadedVariants(original).filter((name) => !loadedVariants(loaded).includes(name)) };
+  const config = resolveConfig(loaded, options);
+  config.notLoaded = loadedVariants(original).filter((name) => !config.variants.includes(name));
   const releases: Array<() => Promise<void>> = [];
   try {
     const provided = await provide(loaded, config, progress, releases, options.redis);
