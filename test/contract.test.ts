@@ -157,6 +157,13 @@ describe.each(labs.map((loaded) => [loaded.folder, loaded] as const))('lab %s', 
     expect(new Set(ids).size).toBe(ids.length);
   });
 
+  it('says what a correct answer is, for every request of its load and its side stream', () => {
+    // A 200 is not proof the work was done: without this, a variant that answers at once
+    // without working would be measured as fast, and confirm the lesson.
+    expect(typeof lab.workload.requests, 'workload.requests').toBe('function');
+    if (lab.workload.side) expect(typeof lab.workload.side.expectBody).toBe('string');
+  });
+
   it('sizes its runs so intervals exist and autocannon can honour them', () => {
     for (const sizing of [lab.workload.sizing, lab.workload.quick]) {
       expect(Number.isInteger(sizing.durationSec) && sizing.durationSec >= 1).toBe(true);

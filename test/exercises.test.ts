@@ -1,4 +1,4 @@
-import { copyFileSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -70,7 +70,29 @@ describe.each(labs.map((entry) => [entry.day, entry.slug, entry] as const))('lab
     if (undecided(result)) result = await runCli(['check', String(day), solution], { env });
     expect(result.stderr).not.toMatch(/DEVCAP_/);
     expect(result.stdout).toMatch(/^passed: solution\.ts does what the lesson says/m);
+    // Passed with the lab's own file: nothing to show against it.
+    expect(result.stdout).toMatch(/^Your file is the lab's own solution/m);
     expect(result.code).toBe(0);
+  });
+
+  // The wrong solutions a class hands in (exercise/wrong/*.ts, each opening with
+  // "// Wrong solution:" and what the learner did): fast or not, each must be "not yet".
+  const wrongDir = join(SOURCE_LABS_DIR, entry.folder, 'exercise', 'wrong');
+  const wrong = existsSync(wrongDir) ? readdirSync(wrongDir).filter((name) => name.endsWith('.ts')).sort() : [];
+  it.each(wrong)('a wrong solution, %s, is "not yet", exit 1', async (name) => {
+    const source = readFileSync(join(wrongDir, name), 'utf8');
+    expect(source.trimStart().startsWith('// Wrong solution:'), `${name} says what the learner did`).toBe(true);
+    mkdirSync(folder, { recursive: true });
+    const file = join(folder, `wrong-${name}`);
+    writeFileSync(file, source);
+    let result: CliResult = await runCli(['check', String(day), file, '--json'], { env });
+    // An invalid run of the lab's own variants (not of this file) judges nothing: once more.
+    if (result.code === 4) result = await runCli(['check', String(day), file, '--json'], { env });
+    const outcome = JSON.parse(result.stdout) as { passed: boolean; status: string; hint: string | null; claims: Array<{ sentence: string }> };
+    expect(outcome.passed, outcome.claims.map((claim) => claim.sentence).join('\n')).toBe(false);
+    expect(outcome.status).toBe('not yet');
+    expect(outcome.hint).toBeTruthy();
+    expect(result.code).toBe(1);
   });
 });
 

@@ -11,6 +11,9 @@ export default defineLab({
   },
   workload: {
     path: '/',
+    // Both servers answer the same JSON; a server that answers anything else (an empty 200)
+    // would be fast for nothing.
+    requests: () => [{ path: '/', expect: { json: { hello: 'world' } } }],
     readyPath: '/',
     sizing: { durationSec: 1, warmupRequests: 3000, rounds: 4, connections: [1, 10, 50] },
     quick: { durationSec: 1, warmupRequests: 2000, rounds: 4, connections: [10] },

@@ -24,8 +24,11 @@ export default defineLab({
   },
   workload: {
     path: '/work',
+    // The hex of the hash of the fixed input, computed once per run: a server that answers at
+    // once without hashing is fast and wrong, and the run says so (invalid).
+    requests: ({ params }) => [{ path: '/work', expect: { body: pbkdf2Sync(PASSWORD, 'salt', params.iterations!, 64, 'sha512').toString('hex') } }],
     readyPath: '/ping',
-    side: { path: '/ping', ratePerSec: 100 },
+    side: { path: '/ping', ratePerSec: 100, expectBody: 'pong' },
     // 6 rounds of 2 s after a warm-up of 10 hashes, as in a quick run: 7 rounds after 20 took
     // 67 s, and 6 after 20 still 60 s from a fresh clone, past the minute a default run should take.
     sizing: { durationSec: 2, warmupRequests: 10, rounds: 6, connections: [10] },

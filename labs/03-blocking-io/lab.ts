@@ -61,8 +61,10 @@ export default defineLab({
   },
   workload: {
     path: '/file',
+    // The size of the file the variant reads, as the lab wrote it.
+    requests: ({ variant, params }) => [{ path: '/file', expect: { json: { bytes: (variant.endsWith('-tiny') ? params.tinyFileKb! : params.fileKb!) * 1024 } } }],
     readyPath: '/ping',
-    side: { path: '/ping', ratePerSec: 100 },
+    side: { path: '/ping', ratePerSec: 100, expectBody: 'pong' },
     // 20 connections: enough requests queue behind each synchronous read for the pile-up to
     // stand clear of a shared 2-core machine's noise. 4 variants × 5 rounds of 2 s.
     // 5 rounds: at 3, one round disturbed by other work on a shared machine left the ratio of

@@ -1,5 +1,6 @@
 import { performance } from 'node:perf_hooks';
 import { defineLab } from '../../src/lab/define.js';
+import { send } from '../../src/lab/http.js';
 import type { ScenarioContext, ScenarioResponse } from '../../src/lab/types.js';
 
 /** The user whose notifications are down in remote-apis: the scenarios aim at them. */
@@ -12,6 +13,22 @@ function json(response: ScenarioResponse): Record<string, unknown> | null {
   } catch {
     return null;
   }
+}
+
+/** The users the load asks for, in turn: a dashboard for the wrong user is wrong, however fast. */
+const LOAD_USERS = [1, 2, 3, 4, 5, 6];
+
+/** GET from the remote APIs, as the variants do: their answers are what a dashboard must hold. */
+async function remote(baseUrl: string, path: string): Promise<unknown> {
+  const { status, body } = await send({ port: Number(new URL(baseUrl).port), path, timeoutMs: 10_000 });
+  if (status !== 200) throw new Error(`the remote APIs answered ${status} to GET ${path}`);
+  return JSON.parse(body) as unknown;
+}
+
+/** User `id`'s whole dashboard, as the remote APIs give its three parts. */
+async function dashboardOf(baseUrl: string, id: number) {
+  const [user, posts, notifications] = await Promise.all([remote(baseUrl, `/users/${id}`), remote(baseUrl, `/posts?userId=${id}`), remote(baseUrl, `/notifications?userId=${id}`)]);
+  return { user, posts, notifications };
 }
 
 const nonEmptyList = (value: unknown) => Array.isArray(value) && value.length > 0;
@@ -99,6 +116,8 @@ export default defineLab({
   workload: {
     variants: ['sequential-await', 'promise-all', 'dependent-then-parallel'],
     path: '/dashboard/1',
+    // Each user's full dashboard, from the remote APIs themselves.
+    requests: async ({ env }) => Promise.all(LOAD_USERS.map(async (id) => ({ path: `/dashboard/${id}`, expect: { json: await dashboardOf(env.REMOTE_APIS_URL!, id) } }))),
     // There is no user 0: the remote APIs refuse it at once, so a variant answers (502)
     // as soon as it can reach them, without waiting out their response times.
     readyPath: '/dashboard/0',

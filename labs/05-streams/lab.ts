@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { createWriteStream } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
 import { request } from 'node:http';
 import { join } from 'node:path';
 import { performance } from 'node:perf_hooks';
@@ -79,6 +80,10 @@ export default defineLab({
   },
   workload: {
     path: '/file',
+    // The whole file, byte for byte: every download's size is counted, and one in four is
+    // hashed as it streams (hashing every 64 MiB answer would make the generator the limit).
+    requests: async ({ env, params }) => [{ path: '/file', expect: { bytes: params.fileMb! * MiB, sha256: await sha256Of(env.BIG_FILE!) } }],
+    checkEvery: 4,
     readyPath: READY_PATH,
     readyStatus: READY_STATUS,
     // No warm-up: memory, not speed, is measured. The download client discards bodies as
@@ -336,3 +341,16 @@ function runWithUsage(args: string[]): Promise<{ stdout: string; stderr: string;
 
 const SCRIPT_TIMEOUT_MS = 120_000;
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+
+const digests = new Map<string, Promise<string>>();
+
+/** The SHA-256 of the data file, hashed once per lab run (every variant serves the same file). */
+function sha256Of(path: string): Promise<string> {
+  let digest = digests.get(path);
+  if (!digest) {
+    const hash = createHash('sha256');
+    digest = pipeline(createReadStream(path), hash).then(() => hash.digest('hex'));
+    digests.set(path, digest);
+  }
+  return digest;
+}

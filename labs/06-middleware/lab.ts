@@ -102,6 +102,8 @@ export default defineLab({
     get body() {
       return documentOf(BODY_BYTES);
     },
+    // Every upload of the flood is refused, with the auth check's own answer.
+    requests: () => [{ path: '/api/documents', expect: { json: { error: 'unauthorized' } } }],
     readyPath: '/ping',
     expectStatus: [401],
     sizing: { durationSec: 3, warmupRequests: 200, rounds: 3, connections: [10] },

@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { queryDatabase } from '../../src/lab/database.js';
 import { defineLab } from '../../src/lab/define.js';
 import type { ScenarioContext, ScenarioResponse, ScenarioStep } from '../../src/lab/types.js';
 import { runMixedStream } from './measure/mixed-stream.js';
@@ -144,6 +145,9 @@ export default defineLab({
     // is measured after it, by the lab's own client (drive).
     variants: ['express4-async-route', 'express5-async-route'],
     path: '/api/products/1',
+    // Several products, each as the database holds it.
+    requests: async ({ env }) =>
+      Promise.all([1, 2, 3, 4, 5].map(async (id) => ({ path: `/api/products/${id}`, expect: { json: (await queryDatabase(env.DATABASE_URL!, 'productById', [id]))[0] } }))),
     readyPath: '/ping',
     sizing: { durationSec: 2, warmupRequests: 50, rounds: 3, connections: [10] },
     quick: { durationSec: 1, warmupRequests: 10, rounds: 3, connections: [10] },

@@ -1,5 +1,6 @@
 import { bearer, loginAs, protectedRouteLoad, tokenOf } from '../../fixtures/tokens.js';
 import { userId } from '../../fixtures/users.js';
+import { queryDatabase } from '../../src/lab/database.js';
 import { defineLab } from '../../src/lab/define.js';
 import type { ScenarioContext, ScenarioStep } from '../../src/lab/types.js';
 
@@ -115,7 +116,11 @@ export default defineLab({
     },
   },
   // What the per-request lookup costs: linus reads a product, his role from the token vs from the database.
-  workload: protectedRouteLoad(['role-in-token', 'role-per-request'], '/api/products/1', SECRET),
+  // Each user reads a product of their own number, as the database holds it.
+  workload: protectedRouteLoad(['role-in-token', 'role-per-request'], '/api/products/1', SECRET, undefined, async (user, { env }) => ({
+    path: `/api/products/${user.id}`,
+    expect: { json: (await queryDatabase(env.DATABASE_URL!, 'productById', [user.id]))[0] },
+  })),
   report: {
     columns: ['requestsPerSec', 'latencyP50Ms', 'latencyP99Ms', 'serverCpuMsPerRequest', 'serverCpuCores'],
   },

@@ -1,5 +1,6 @@
 import { defineLab } from '../../src/lab/define.js';
 import type { ScenarioResponse } from '../../src/lab/types.js';
+import { PRODUCTS } from './variants/products.js';
 
 /** The per-client limit in the scenarios: requests a minute on /api. */
 const LIMIT = 20;
@@ -58,6 +59,7 @@ export default defineLab({
     // The cost of checking a limit; the instances behind a proxy take part in the scenarios only.
     variants: ['no-limiter', 'memory-store', 'redis-store'],
     path: '/api/products',
+    requests: () => [{ path: '/api/products', expect: { json: PRODUCTS } }],
     readyPath: '/ping',
     sizing: { durationSec: 3, warmupRequests: 300, rounds: 3, connections: [10] },
     quick: { durationSec: 1, warmupRequests: 200, rounds: 3, connections: [10] },

@@ -1,6 +1,7 @@
 import { Agent } from 'node:http';
 import { HarnessError } from '../../src/errors.js';
 import { send } from '../../src/lab/http.js';
+import { queryDatabase } from '../../src/lab/database.js';
 import { defineLab } from '../../src/lab/define.js';
 import type { ScenarioResponse } from '../../src/lab/types.js';
 import { cacheKey } from './variants/cache-key.js';
@@ -11,6 +12,8 @@ const COUNTED_REQUESTS = 20;
 /** Requests sent at once for a key that is not in the cache: what a hot key meets at expiry. */
 const STAMPEDE_REQUESTS = 30;
 const CATEGORIES = 20;
+/** The categories the load asks for, in turn: a list cached under the wrong key is then wrong, not a hit. */
+const LOAD_CATEGORIES = [1, 2, 3, 4];
 
 /** Statements the database process has executed so far. */
 async function databaseQueries(databaseUrl: string): Promise<number> {
@@ -47,10 +50,10 @@ async function sendConcurrently(port: number, path: string, count: number, concu
 
 /**
  * Each stampede asks for a category no earlier run of this lab run asked for (Redis keeps
- * keys between runs): 2–20, since the load and the scenarios use category 1. A run is
+ * keys between runs): 5–20, since the load asks for 1–4 and the scenarios for 1. A run is
  * known by its round and its place in the round.
  */
-const coldCategory = (round: number, order: number) => 2 + ((round * 6 + order) % (CATEGORIES - 1));
+const coldCategory = (round: number, order: number) => 1 + LOAD_CATEGORIES.length + ((round * 6 + order) % (CATEGORIES - LOAD_CATEGORIES.length));
 
 /** Deletes one key the Redis variants may have cached (ioredis is imported only when a run needs it). */
 async function forgetInRedis(url: string, keyPrefix: string | undefined, key: string): Promise<void> {
@@ -110,6 +113,14 @@ export default defineLab({
   },
   workload: {
     path: HOT_PATH,
+    // Each category's best sellers, as the database returns them.
+    requests: async ({ env }) =>
+      Promise.all(
+        LOAD_CATEGORIES.map(async (category) => ({
+          path: `/api/products/best-sellers?category=${category}`,
+          expect: { json: await queryDatabase(env.DATABASE_URL!, 'bestSellers', [category]) },
+        })),
+      ),
     readyPath: '/ping',
     sizing: { durationSec: 2, warmupRequests: 10, rounds: 5, connections: [10] },
     quick: { durationSec: 1, warmupRequests: 10, rounds: 5, connections: [10] },

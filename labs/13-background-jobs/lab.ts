@@ -6,6 +6,9 @@ import { defineLab } from '../../src/lab/define.js';
 import type { ScenarioContext, ScenarioStep } from '../../src/lab/types.js';
 import { QUEUE_NAME, queuePrefix } from './variants/queue-name.js';
 
+/** The addresses the load signs up, in turn. */
+const LOAD_EMAILS = ['ada@example.com', 'grace@example.com', 'linus@example.com', 'margaret@example.com'];
+
 /** People who sign up at once in each crash scenario, each under the scenario's own domain. */
 const PEOPLE = 10;
 /**
@@ -143,6 +146,13 @@ export default defineLab({
     path: '/signup',
     headers: { 'content-type': 'application/json' },
     body: JSON.stringify({ email: 'learner@example.com' }),
+    // Several addresses in turn; the answer names the one signed up and what became of its email.
+    requests: ({ variant }) =>
+      LOAD_EMAILS.map((email) => ({
+        path: '/signup',
+        body: JSON.stringify({ email }),
+        expect: variant === 'bullmq-queue' ? { status: 202, json: { email, welcomeEmail: 'queued' } } : { status: 201, json: { email, welcomeEmail: 'sent' } },
+      })),
     readyPath: '/ping',
     // One client at a time: the time a signup takes. At 10 connections the queue's p50 is
     // requests waiting for a saturated CPU, and moved with whatever else the machine ran.

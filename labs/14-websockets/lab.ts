@@ -139,6 +139,7 @@ export default defineLab({
   },
   workload: {
     path: '/health',
+    requests: () => [{ path: '/health', expect: { json: { ok: true } } }],
     readyPath: '/health',
     // No claim rests on the load itself: its last second is the clients' idle window, and the
     // deliveries are timed after it. A second second bought nothing but 20 s (72 s by default).

@@ -11,6 +11,22 @@ const ORDER = JSON.stringify({ userId: 42, sku: 'SKU-0007', quantity: 1 });
 /** User 13 has no email address on file: the confirmation code throws for this order. */
 const ORDER_WITHOUT_EMAIL = JSON.stringify({ userId: 13, sku: 'SKU-0007', quantity: 1 });
 const JSON_HEADERS = { 'content-type': 'application/json' };
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
+/** What SKU-0007 costs in the shop's price list (499 + 7 × 25 cents). */
+const SKU_7_CENTS = 674;
+
+/** A taken order: 201, the order as sent, its price, a payment and a confirmation queued. */
+function orderTaken({ body }: { body: string }): string | null {
+  const order = JSON.parse(body) as Record<string, unknown>;
+  const sent = JSON.parse(ORDER) as Record<string, unknown>;
+  for (const key of ['userId', 'sku', 'quantity'] as const) if (order[key] !== sent[key]) return `${key} ${JSON.stringify(order[key])}, expected ${JSON.stringify(sent[key])}`;
+  if (order.amountCents !== SKU_7_CENTS) return `amountCents ${JSON.stringify(order.amountCents)}, expected ${SKU_7_CENTS}`;
+  if (typeof order.orderId !== 'string' || !UUID.test(order.orderId)) return `orderId ${JSON.stringify(order.orderId)} is not a UUID`;
+  if (typeof order.paymentId !== 'string' || !UUID.test(order.paymentId)) return `paymentId ${JSON.stringify(order.paymentId)} is not a UUID`;
+  if (order.notification !== 'queued') return `notification ${JSON.stringify(order.notification)}, expected "queued"`;
+  return null;
+}
 /** Calls one order makes in the split system: users, stock, payments, notifications. */
 const HOPS = 4;
 /**
@@ -114,6 +130,7 @@ export default defineLab({
     path: '/orders',
     headers: JSON_HEADERS,
     body: ORDER,
+    requests: () => [{ path: '/orders', expect: { status: 201, check: orderTaken } }],
     readyPath: '/ping',
     sizing: { durationSec: 2, warmupRequests: 50, rounds: 5, connections: [10] },
     quick: { durationSec: 1, warmupRequests: 10, rounds: 3, connections: [10] },

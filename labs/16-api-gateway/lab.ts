@@ -5,6 +5,10 @@ import { HarnessError } from '../../src/errors.js';
 import { send } from '../../src/lab/http.js';
 import { defineLab } from '../../src/lab/define.js';
 import type { CompanionDefinition, ScenarioContext, ScenarioResponse, ScenarioStep } from '../../src/lab/types.js';
+import { parts } from './services/parts.js';
+
+/** The users the load signs in as, in turn: a dashboard assembled for the wrong user is wrong. */
+const LOAD_USERS = ['7', '42', '108', '512'];
 
 /** The gateway's HMAC secret: the lab signs the clients' tokens with it (and a forged one with another). */
 const SECRET = 'lab-16-secret-keep-it-out-of-git-and-at-least-32-bytes';
@@ -140,6 +144,13 @@ export default defineLab({
     get headers() {
       return signedIn();
     },
+    // Each user's dashboard: the three parts their services give them.
+    requests: () =>
+      LOAD_USERS.map((user) => ({
+        path: '/dashboard',
+        headers: bearer(hs256({ sub: user, exp: nowSec() + 3600 }, SECRET)),
+        expect: { json: { profile: parts.profile!(user), orders: parts.orders!(user), notifications: parts.notifications!(user) } },
+      })),
     readyPath: '/health',
     sizing: { durationSec: 2, warmupRequests: 4, rounds: 5, connections: [2] },
     quick: { durationSec: 1, warmupRequests: 4, rounds: 5, connections: [2] },

@@ -118,6 +118,11 @@ export interface CheckOutcome {
   claims: ClaimResult[];
   /** The exercise's hint, when it has not passed. */
   hint: string | null;
+  /**
+   * Once it passes: how the lab's own solution differs from the learner's file, as a unified
+   * diff (empty when they are the same), so a file that passed another way meets the lesson's.
+   */
+  solutionDiff?: string;
   result: LabResult;
 }
 
@@ -135,6 +140,13 @@ export function judge(entry: LabManifestEntry, exercise: Exercise, fileName: str
   lines.push('');
   const verdicts = judged.map((claim) => claim.verdict);
   const took = `(${(result.wallTimeMs / 1000).toFixed(1)} s, ${sizing})`;
+  // Wrong answers (or wrong statuses) from the learner's own server are the learner's to fix,
+  // not bad luck: fast and wrong is "not yet", with what came back.
+  const own = result.runs.find((run) => run.invalid && exercise.replaces.includes(run.variant) && (run.answers?.load.wrong || run.answers?.warmUp.wrong || run.answers?.drive.wrong || run.answers?.side?.wrong || /answered/.test(run.invalid)));
+  if (own) {
+    lines.push(`not yet: ${fileName} answers wrongly, however fast: ${own.invalid} ${took}`);
+    return { passed: false, status: 'not yet', exitCode: ExitCode.contradicted, text: lines.join('\n'), claims: judged, hint: `${fileName} answers wrongly: ${own.invalid}`, result };
+  }
   if (verdicts.includes('invalid')) {
     lines.push(`no verdict: the run was invalid, so these numbers cannot judge ${fileName} (see above); run it again ${took}`);
     return { passed: false, status: 'invalid', exitCode: ExitCode.runFailed, text: lines.join('\n'), claims: judged, hint: null, result };
@@ -188,7 +200,29 @@ export async function checkOnce(loaded: LoadedLab, entry: LabManifestEntry, exer
   });
   const outcome = judge(entry, exercise, basename(path), result);
   recordCheck(entry.day, outcome.passed);
+  if (outcome.passed) {
+    outcome.solutionDiff = await solutionDiff(loaded, exercise, path);
+    outcome.text += outcome.solutionDiff
+      ? `\n\nThe lab's own solution (${exercise.replaces[0]}), against yours: lines with - are yours, + the lab's\n\n${outcome.solutionDiff}`
+      : `\n\nYour file is the lab's own solution (${exercise.replaces[0]}), line for line.`;
+  }
   return outcome;
+}
+
+/** The learner's file against the lab's reference solution (the source of the variant it replaces). */
+async function solutionDiff(loaded: LoadedLab, exercise: Exercise, path: string): Promise<string> {
+  const reference = join(SOURCE_LABS_DIR, loaded.folder, loaded.lab.variants[exercise.replaces[0]!]!.file.replace(/\.js$/, '.ts'));
+  const { createTwoFilesPatch } = await import('diff');
+  const theirs = readFileSync(path, 'utf8');
+  const ours = readFileSync(reference, 'utf8');
+  if (theirs === ours) return '';
+  const patch = createTwoFilesPatch(basename(path), `${exercise.replaces[0]}.ts`, theirs, ours, '', '', { context: 2 });
+  return patch
+    .split('\n')
+    .filter((line) => !/^=+$/.test(line))
+    .map((line) => (/^(---|\+\+\+) /.test(line) ? line.trimEnd() : line))
+    .join('\n')
+    .trimEnd();
 }
 
 export interface CheckOptions {
@@ -208,6 +242,7 @@ export function checkJson(entry: LabManifestEntry, exercise: Exercise, file: str
     exitCode: outcome.exitCode,
     claims: outcome.claims,
     hint: outcome.hint,
+    solutionDiff: outcome.solutionDiff ?? null,
     result: outcome.result,
   };
 }

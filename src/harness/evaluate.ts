@@ -86,7 +86,12 @@ function base(claim: JudgedClaim, variants: string[], connections: number) {
 }
 
 function invalidResult(claim: JudgedClaim, variants: string[], bad: RoundRun[], connections: number): ClaimResult {
-  const reasons = [...new Set(bad.map((run) => `${run.variant}: ${run.invalid}`))];
+  // One reason per variant, its first invalid run's, and how many more runs there were: the
+  // same wrong answer three times over tells the reader nothing more.
+  const reasons = [...new Set(bad.map((run) => run.variant))].map((variant) => {
+    const mine = bad.filter((run) => run.variant === variant);
+    return `${variant}${mine.length > 1 ? ` (${mine.length} runs; the first)` : ''}: ${mine[0]!.invalid}`;
+  });
   return {
     ...base(claim, variants, connections),
     verdict: 'invalid',

@@ -20,6 +20,8 @@ export interface PingerSettings {
   timeoutMs: number;
   /** A hard stop for the schedule if `stop` never arrives. */
   maxDurationMs: number;
+  /** The body every answer with a 2xx status must have; unchecked when absent. */
+  expectBody?: string;
 }
 
 export interface PingerReport {
@@ -29,11 +31,23 @@ export interface PingerReport {
   timeouts: number;
   /** Pings whose schedule came due; all of them answered, errored or timed out. */
   scheduled: number;
+  /** 2xx answers checked against `expectBody`, and how many were wrong. */
+  answers: { checked: number; wrong: number; firstWrong: string | null };
 }
 
 const settings = workerData as PingerSettings;
 const agent = new Agent({ keepAlive: true, maxSockets: settings.maxInFlight });
-const report: PingerReport = { latenciesMs: [], statusCounts: {}, errors: 0, timeouts: 0, scheduled: 0 };
+const report: PingerReport = { latenciesMs: [], statusCounts: {}, errors: 0, timeouts: 0, scheduled: 0, answers: { checked: 0, wrong: 0, firstWrong: null } };
+const expectBody = settings.expectBody;
+
+/** A 2xx ping whose body is not the expected one is a wrong answer, however fast. */
+function checkBody(status: number, body: string): void {
+  if (expectBody === undefined || status < 200 || status >= 300) return;
+  report.answers.checked++;
+  if (body === expectBody) return;
+  report.answers.wrong++;
+  report.answers.firstWrong ??= `GET ${settings.path}: body ${JSON.stringify(body.slice(0, 60))}, expected ${JSON.stringify(expectBody)}`;
+}
 const inFlight = new Set<Promise<void>>();
 let timer: NodeJS.Timeout | undefined;
 let running = false;
@@ -41,12 +55,15 @@ let running = false;
 function ping(dueAt: number, record: boolean): Promise<void> {
   const done = new Promise<void>((resolve) => {
     const req = request({ host: '127.0.0.1', port: settings.port, path: settings.path, agent, timeout: settings.timeoutMs }, (res) => {
-      res.resume();
+      let body = '';
+      if (expectBody === undefined) res.resume();
+      else res.setEncoding('utf8').on('data', (chunk: string) => (body += chunk));
       res.on('end', () => {
         if (record) {
           report.latenciesMs.push(performance.now() - dueAt);
           const status = String(res.statusCode ?? 0);
           report.statusCounts[status] = (report.statusCounts[status] ?? 0) + 1;
+          checkBody(res.statusCode ?? 0, body);
         }
         resolve();
       });

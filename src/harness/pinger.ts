@@ -18,6 +18,7 @@ export class Pinger {
     private readonly path: string,
     private readonly ratePerSec: number,
     private readonly maxDurationSec = 600,
+    private readonly expectBody?: string,
   ) {}
 
   async start(): Promise<void> {
@@ -28,6 +29,7 @@ export class Pinger {
       maxInFlight: 256,
       timeoutMs: 10_000,
       maxDurationMs: this.maxDurationSec * 1000,
+      expectBody: this.expectBody,
     };
     const worker = new Worker(WORKER, { workerData: settings });
     this.worker = worker;

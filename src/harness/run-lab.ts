@@ -24,7 +24,8 @@ import type { ProcessHost } from '../infra/host.js';
 import { own, ownChild, ownTempDir } from './cleanup.js';
 import { fingerprint, threadpoolSize } from './environment.js';
 import { evaluateClaim, evaluateMeasure, summarise, worstVerdict } from './evaluate.js';
-import { countServed, GENERATOR_BOUND_CORES, runLoad, warmUp, type LoadResult } from './load.js';
+import { addCounts, AnswerTally, problemWith, type AnswerCount } from './answers.js';
+import { countServed, GENERATOR_BOUND_CORES, runLoad, warmUp, type CheckedRequest, type LoadResult } from './load.js';
 import { median } from './stats.js';
 import { runScenario } from './scenario.js';
 import { VariantProcess } from './variant-process.js';
@@ -81,7 +82,9 @@ export function resolveConfig(loaded: LoadedLab, options: RunOptions): RunConfig
     variants: loadedVariants(loaded),
     notLoaded: [],
     path: workload.path,
-    side: workload.side ?? null,
+    requests: 0,
+    checkEvery: workload.checkEvery ?? 1,
+    side: workload.side ? { path: workload.side.path, ratePerSec: workload.side.ratePerSec } : null,
     params: options.params,
     substitutes: options.substitutes ?? {},
   };
@@ -137,7 +140,11 @@ export async function runLab(original: LoadedLab, options: RunOptions, progress:
     const provided = await provide(loaded, config, progress, releases, options.redis);
     const isSkipped = (name: string) => provided.skipped.some((entry) => entry.variant === name);
     const loadedNames = config.variants.filter((name) => !isSkipped(name));
-    const runs = await runRounds(loaded, loadedNames, config, provided.env, progress, releases);
+    // Worked out once per variant and lab run, before the first round.
+    const requests = new Map<string, CheckedRequest[]>();
+    for (const name of loadedNames) requests.set(name, await resolveRequests(loaded.lab, name, config, provided.env));
+    config.requests = Math.max(0, ...[...requests.values()].map((list) => list.length));
+    const runs = await runRounds(loaded, loadedNames, config, provided.env, requests, progress, releases);
     const scenarioResults: ClaimResult[] = [];
     for (const claim of loaded.lab.claims) {
       if (claim.kind !== 'scenario' || isSkipped(claim.variant)) continue;
@@ -206,12 +213,38 @@ export async function provide(loaded: LoadedLab, config: RunConfig, progress: Pr
   return { env, redis: requirements.redis, skipped, services };
 }
 
+/**
+ * The measured stream's requests with their correct answers, worked out once per lab run
+ * with the services up; each complete (the workload's method, headers and body filled in).
+ */
+export async function resolveRequests(lab: AnyLab, variant: string, config: RunConfig, env: Record<string, string>): Promise<CheckedRequest[]> {
+  const { workload } = lab;
+  // Until every lab declares its answers (the contract test lists those that do not), a lab without them sends its one path unchecked.
+  if (!workload.requests) return [];
+  const declared = await workload.requests({ variant, params: config.params, env });
+  if (!declared.length) throw new HarnessError('DEVCAP_LAB_DEFINITION', `${lab.slug}: workload.requests returned no request`);
+  return declared.map((entry) => {
+    // The download client keeps no body: it can check a size and a hash, nothing a body is needed for.
+    if (workload.client === 'download' && (entry.expect.body !== undefined || entry.expect.json !== undefined || entry.expect.check)) {
+      throw new HarnessError('DEVCAP_LAB_DEFINITION', `${lab.slug}: the download client checks bytes and sha256 only, not body, json or check (${entry.path})`);
+    }
+    return {
+      path: entry.path,
+      method: entry.method ?? workload.method ?? 'GET',
+      headers: entry.headers ?? workload.headers,
+      body: entry.body ?? workload.body,
+      expect: entry.expect,
+    };
+  });
+}
+
 /** Rounds of fresh processes; the order alternates (A B C, C B A) so drift favours no one. */
 async function runRounds(
   loaded: LoadedLab,
   names: string[],
   config: RunConfig,
   env: Record<string, string>,
+  requests: Map<string, CheckedRequest[]>,
   progress: Progress,
   releases: Array<() => Promise<void>>,
 ): Promise<RoundRun[]> {
@@ -234,7 +267,7 @@ async function runRounds(
           `${loaded.lab.slug}: ${variant}, ${connections} connection${connections === 1 ? '' : 's'}, round ${round + 1}/${config.rounds} ` +
             `(run ${runs.length + 1} of ${total}, ${left})`,
         );
-        runs.push(await runOnce(loaded, variant, connections, round, position, config, env, progress, calibrator));
+        runs.push(await runOnce(loaded, variant, connections, round, position, config, env, requests.get(variant)!, progress, calibrator));
       }
     }
   }
@@ -272,6 +305,7 @@ async function runOnce(
   order: number,
   config: RunConfig,
   env: Record<string, string>,
+  requests: CheckedRequest[],
   progress: Progress,
   calibrator: Calibrator | undefined,
 ): Promise<RoundRun> {
@@ -279,9 +313,9 @@ async function runOnce(
   const group = await VariantGroup.start(loaded, variant, config, env);
   const server = group.server;
   try {
-    const { path, method, headers, body } = lab.workload;
-    const load = { port: server.port, path, method, headers, body, connections };
-    await warmUp({ ...load, count: config.warmupRequests });
+    const { path, method, headers, body, expectStatus } = lab.workload;
+    const load = { port: server.port, path, method, headers, body, connections, requests: requests.length ? requests : undefined, expectStatus };
+    const warmUpAnswers = await warmUp({ ...load, count: config.warmupRequests });
     // Measured now, while this variant waits: the same minute of the same shared machine as its load.
     const before = calibrator ? await calibrator.measure(config.params, env) : undefined;
     await server.probe('reset');
@@ -289,8 +323,8 @@ async function runOnce(
       ...load,
       client: lab.workload.client,
       durationSec: config.durationSec,
-      expectStatus: lab.workload.expectStatus,
-      side: config.side ?? undefined,
+      checkEvery: config.checkEvery,
+      side: lab.workload.side,
       onTick: (count) => progress.tick(`${count.toLocaleString('en-US')} req/s`),
     });
     const calibration = before && lab.calibrateAround ? bracket(before, await calibrator!.measure(config.params, env)) : before;
@@ -298,6 +332,7 @@ async function runOnce(
       throw new HarnessError('DEVCAP_VARIANT_CRASHED', `${lab.slug}/${variant} died under load${server.stderrTail() ? `: ${server.stderrTail()}` : ''}`);
     }
     const reading = await server.probe('read');
+    const driveAnswers = new AnswerTally();
     const extra = lab.drive
       ? await lab.drive({
           variant,
@@ -312,8 +347,20 @@ async function runOnce(
           startFresh: () => startVariant(loaded, variant, config, env),
           own: processHost.own,
           processes: group,
+          requests,
+          checkAnswer: (expect, answer, request) => {
+            const problem = problemWith(expect, answer, lab.workload.expectStatus);
+            driveAnswers.record(request, problem);
+            return problem;
+          },
         })
       : {};
+    const answers = {
+      warmUp: warmUpAnswers,
+      load: result.primary.answers,
+      side: result.side?.answers ?? null,
+      drive: driveAnswers.count(),
+    };
     const metrics: Record<string, number> = {
       requestsPerSec: result.primary.requestsPerSec,
       latencyP50Ms: result.primary.latencyP50Ms,
@@ -353,7 +400,8 @@ async function runOnce(
       errors: result.primary.errors + (result.side?.errors ?? 0),
       timeouts: result.primary.timeouts + (result.side?.timeouts ?? 0),
       generatorBound: result.generatorCpuCores >= GENERATOR_BOUND_CORES,
-      invalid: invalidity(result, lab.workload.path, lab.workload.expectStatus, config.side?.path),
+      answers,
+      invalid: joinProblems(invalidity(result, lab.workload.path, lab.workload.expectStatus, config.side?.path), wrongAnswers(answers)),
       ...(calibration ? { calibration, predicted: predictionsFor(lab, variant, calibration, config, connections) } : {}),
       ...(!calibration && lab.model ? { predicted: predictionsFor(lab, variant, {}, config, connections) } : {}),
     };
@@ -383,6 +431,23 @@ export function invalidity(result: LoadResult, path: string, expectStatus: numbe
   }
   return problems.length ? problems.join('; ') : null;
 }
+
+/** Why a run's answers make it invalid (any wrong one, on any stream), or null. */
+export function wrongAnswers(answers: NonNullable<RoundRun['answers']>): string | null {
+  const streams: Array<[string, AnswerCount | null]> = [
+    ['the warm-up', answers.warmUp],
+    ['the load', answers.load],
+    ['the side stream', answers.side],
+    ["the lab's own requests", answers.drive],
+  ];
+  const wrong = streams.filter((entry): entry is [string, AnswerCount] => entry[1] !== null && entry[1].wrong > 0);
+  if (!wrong.length) return null;
+  const all = addCounts(...wrong.map(([, count]) => count));
+  const where = wrong.map(([name, count]) => `${count.wrong.toLocaleString('en-US')} of ${count.checked.toLocaleString('en-US')} in ${name}`).join(', ');
+  return `${all.wrong.toLocaleString('en-US')} wrong answer${all.wrong === 1 ? '' : 's'} (${where}); the first: ${all.firstWrong}`;
+}
+
+const joinProblems = (...problems: Array<string | null>) => problems.filter((problem) => problem !== null).join('; ') || null;
 
 function predictionsFor(lab: AnyLab, variant: string, calibration: Record<string, number>, config: RunConfig, connections: number): Record<string, number> {
   if (!lab.model) return {};

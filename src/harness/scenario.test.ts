@@ -40,3 +40,18 @@ describe('a scenario step whose own code throws', () => {
     }
   });
 });
+
+describe("a scenario step's expected answer", () => {
+  it('holds for every response of the step, not only the last', async () => {
+    const agent = new Agent({ keepAlive: true });
+    try {
+      const right = await runStep(port, { name: 'the page', path: '/', repeat: 3, expectStatus: 200, expect: { body: '<html>not json</html>' } }, agent, context());
+      expect(right).toMatchObject({ passed: true, failure: null, statusCounts: { 200: 3 } });
+      const wrong = await runStep(port, { name: 'JSON', path: '/', repeat: 2, expectStatus: 200, expect: { json: { ok: true } } }, agent, context());
+      expect(wrong.passed).toBe(false);
+      expect(wrong.failure).toBe('2 wrong answers, the first: answer 1 of 2: body "<html>not json</html>" is not JSON');
+    } finally {
+      agent.destroy();
+    }
+  });
+});

@@ -2,6 +2,7 @@ import { Agent } from 'node:http';
 import { send as request } from '../lab/http.js';
 import type { Dynamic, ScenarioClaim, ScenarioContext, ScenarioResponse, ScenarioStep, VariantProcesses } from '../lab/types.js';
 import type { ClaimResult, ScenarioStepResult } from '../report/result.js';
+import { problemWith } from './answers.js';
 
 const STEP_REQUEST_TIMEOUT_MS = 10_000;
 
@@ -77,6 +78,15 @@ export async function runStep(port: number, step: ScenarioStep, agent: Agent, co
     if ([...keys].some((status) => (expected[status] ?? 0) !== (statusCounts[status] ?? 0))) {
       failure = `expected ${counts(expected)}, got ${counts(statusCounts)}`;
     }
+  }
+  if (!failure && step.expect) {
+    // Every response of the step, not only the last: one wrong answer among ten fails it.
+    const expect = step.expect;
+    const wrong = responses.flatMap((response, index) => {
+      const problem = problemWith(expect, response, [response.status]);
+      return problem === null ? [] : [`${responses.length > 1 ? `answer ${index + 1} of ${responses.length}: ` : ''}${problem}`];
+    });
+    if (wrong.length) failure = `${wrong.length > 1 ? `${wrong.length} wrong answers, the first: ` : ''}${wrong[0]}`;
   }
   const last = responses.at(-1);
   if (!failure && step.check && last) {

@@ -107,6 +107,49 @@ export interface RunSizing {
   connections: number[];
 }
 
+/** An answer as a check sees it. */
+export interface Answer {
+  status: number;
+  headers: Record<string, string | string[] | undefined>;
+  /** The body as text (the download client keeps none: it counts and hashes bodies as they stream). */
+  body: string;
+}
+
+/**
+ * What a correct answer is. Every field given must hold; a 200 alone proves nothing (a
+ * server that answers at once without doing the work is fast, not right).
+ */
+export interface ExpectedAnswer {
+  /** The status (default: the workload's `expectStatus`, else any 2xx). */
+  status?: number;
+  /** The body, exactly. */
+  body?: string;
+  /** The body parsed as JSON, deep-equal to this (the order of an object's keys aside). */
+  json?: unknown;
+  /** The body's length in bytes, and its SHA-256 in hex: for bodies too large to keep, counted and hashed as they stream. */
+  bytes?: number;
+  sha256?: string;
+  /** Anything else, in the lab's words: why this answer is wrong, or null when it is right. */
+  check?: (answer: Answer) => string | null;
+}
+
+/** One request of the measured stream and its correct answer; unset fields come from the workload's. */
+export interface LoadRequest {
+  path: string;
+  method?: 'GET' | 'POST';
+  headers?: Record<string, string>;
+  body?: string;
+  expect: ExpectedAnswer;
+}
+
+/** What a lab has to work out its correct answers with: the run's parameters, service URLs and what `setup` returned. */
+export interface AnswerContext {
+  /** The variant the answers are for (a lab whose variants read different files expects different answers). */
+  variant: string;
+  params: Record<string, number>;
+  env: Record<string, string>;
+}
+
 export interface Workload<V extends string = string> {
   /** The variants put under load (default: all). Others take part only in scenarios. */
   variants?: V[];
@@ -116,19 +159,33 @@ export interface Workload<V extends string = string> {
    */
   client?: 'autocannon' | 'download';
   method?: 'GET' | 'POST';
-  /** The measured stream. */
+  /** The measured route, as reports and `devcap serve` name it (the first of `requests`). */
   path: string;
-  /** Headers and body sent with every request of the measured stream (and its warm-up). */
+  /** Headers and body sent with every request of the measured stream (and its warm-up) unless a request says otherwise. */
   headers?: Record<string, string>;
   body?: string;
+  /**
+   * The requests of the measured stream, each with what a correct answer to it is, worked out
+   * once per lab run after `setup`, with the services up (the hex of the hash of the fixed
+   * input, the file's size and checksum, each category's best sellers as the database returns
+   * them). The load and its warm-up send them in turn, so a route that takes a parameter is
+   * asked for several of its values: an answer cached under the wrong key is wrong, not fast.
+   * Every answer is checked; a run with a wrong one is invalid.
+   */
+  requests?: (context: AnswerContext) => LoadRequest[] | Promise<LoadRequest[]>;
+  /**
+   * Check one answer in this many, from the first (default 1: every answer). For bodies too
+   * large to hash without the generator becoming the limit; the report says which.
+   */
+  checkEvery?: number;
   /** Answered once before a variant counts as ready… */
   readyPath: string;
   /** …with this status (default 200): a server that answers anything else is not ready. */
   readyStatus?: number;
   /** Status codes that count as served (default: 2xx). */
   expectStatus?: number[];
-  /** A light second stream beside the load, reported separately (e.g. `/ping`). */
-  side?: { path: string; ratePerSec: number };
+  /** A light second stream beside the load, reported separately (e.g. `/ping`), and the exact body each answer must have. */
+  side?: { path: string; ratePerSec: number; expectBody: string };
   sizing: RunSizing;
   quick: RunSizing;
   /** The connection count whose runs the claims use (default: the largest). */
@@ -241,6 +298,8 @@ export interface ScenarioStep {
   expectStatus?: number;
   /** …or, with `repeat` or `parallel`, exactly these counts per status, e.g. `{ 200: 5, 429: 45 }`. */
   expectStatusCounts?: Record<number, number>;
+  /** What every response of the step must be besides its status (its body, its JSON, ...). */
+  expect?: Omit<ExpectedAnswer, 'status'>;
   /**
    * Further checks on the (last) response; `all` holds every response of the step. Return
    * why it fails, or null when it passes; a throw fails the step with its message.
@@ -335,6 +394,14 @@ export interface DriveContext {
   own(child: import('node:child_process').ChildProcess, name: string): () => Promise<void>;
   /** The companions of the loaded process, and faults on cue (kill a worker, restart the server). */
   processes: VariantProcesses;
+  /** The workload's requests with their correct answers, as the load sent them. */
+  requests: LoadRequest[];
+  /**
+   * Checks an answer the lab's own measurement got against what is correct, and counts it
+   * with the run's answers: one wrong answer makes the run invalid, as on the load. Returns
+   * why it is wrong, or null.
+   */
+  checkAnswer(expect: ExpectedAnswer, answer: Answer, request: string): string | null;
 }
 
 /** A process of a variant started for a lab's own measurement. */

@@ -38,10 +38,28 @@ export function leftOut(config: LabResult['config']): string | null {
     : `Left out: ${list} (no judged claim compares ${names.length === 1 ? 'it' : 'them'}).`;
 }
 
+/**
+ * How the answers were checked, in words, or null when nothing was loaded (or the result
+ * predates answer checks): a reader must know a fast variant was also a right one.
+ */
+export function answersLine(result: LabResult): string | null {
+  const { config, runs } = result;
+  const counted = runs.flatMap((run) => (run.answers ? [run.answers] : []));
+  if (!config.requests || !counted.length) return null;
+  const streams = counted.flatMap((answers) => [answers.warmUp, answers.load, answers.drive, ...(answers.side ? [answers.side] : [])]);
+  const checked = streams.reduce((sum, count) => sum + count.checked, 0);
+  const wrong = streams.reduce((sum, count) => sum + count.wrong, 0);
+  const sample = config.checkEvery > 1 ? `one answer in ${config.checkEvery} of the load, every answer of the warm-up` : 'every answer of the load and its warm-up';
+  const side = config.side ? ` and of GET ${config.side.path}` : '';
+  const requests = config.requests > 1 ? ` over ${config.requests} different requests` : '';
+  const verdict = wrong ? `${wrong.toLocaleString('en-US')} wrong (see the warnings)` : 'all right';
+  return `Answers: ${sample}${side} checked against the correct one${requests}: ${checked.toLocaleString('en-US')} checked, ${verdict}`;
+}
+
 /** What the summary table's marks after a variant mean. */
 export const TABLE_MARKS = {
   generatorBound: 'the load generator was the bottleneck in at least one round',
-  invalid: 'invalid: answers outside the expected statuses, or too many errors (see the warnings)',
+  invalid: 'invalid: wrong answers, answers outside the expected statuses, or too many errors (see the warnings)',
 } as const;
 
 /** The model's calibration in words, or null when it has none. */

@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { formatCount, formatMetric, formatRatio } from '../lab/metrics.js';
-import { calibrationLine, infoOf, leftOut, loadLine, machineLine, metricHeader, TABLE_MARKS } from './describe.js';
+import { answersLine, calibrationLine, infoOf, leftOut, loadLine, machineLine, metricHeader, TABLE_MARKS } from './describe.js';
 import type { ClaimResult, LabFailure, LabResult } from './result.js';
 
 /**
@@ -241,7 +241,13 @@ function labSection(result: LabResult, index: number, data: LabChartData): strin
   out.push(`<h2>Day ${lab.day} · ${esc(lab.slug)} — ${esc(lab.title)}</h2>`);
   out.push(`<p class="lesson">Lesson: ${esc(lab.claim)}</p>`);
   const left = leftOut(result.config);
-  out.push(`<p class="dim">${esc(loadLine(result))}</p>`, ...(left ? [`<p class="dim">${esc(left)}</p>`] : []), `<p class="dim">${esc(machineLine(result))}</p>`);
+  const answers = answersLine(result);
+  out.push(
+    `<p class="dim">${esc(loadLine(result))}</p>`,
+    ...(left ? [`<p class="dim">${esc(left)}</p>`] : []),
+    ...(answers ? [`<p class="dim">${esc(answers)}</p>`] : []),
+    `<p class="dim">${esc(machineLine(result))}</p>`,
+  );
   if (environment.redis) out.push(`<p class="dim">Redis: ${esc(environment.redis)}</p>`);
   const substituted = result.variants.filter((variant) => variant.substituted);
   if (substituted.length) out.push(`<p class="dim">Substituted: ${substituted.map((variant) => `<code>${esc(variant.name)}</code> ← ${esc(variant.file)}`).join(', ')}</p>`);

@@ -1,5 +1,5 @@
 import { formatMetric } from '../lab/metrics.js';
-import { infoOf, leftOut, metricHeader, TABLE_MARKS } from './describe.js';
+import { answersLine, infoOf, leftOut, metricHeader, TABLE_MARKS } from './describe.js';
 import type { LabResult } from './result.js';
 
 /** `--markdown`: the same result as a Markdown section, for course notes and CI summaries. */
@@ -18,6 +18,8 @@ export function renderMarkdown(result: LabResult): string {
       (left ? ` ${left}` : ''),
     '',
   );
+  const answers = answersLine(result);
+  if (answers) out.push(answers, '');
   const columns = lab.columns;
   out.push(`| variant |${many ? ' connections |' : ''} ${columns.map((name) => metricHeader(result, name)).join(' | ')} |`);
   out.push(`|---|${many ? '---|' : ''}${columns.map(() => '---|').join('')}`);

@@ -42,6 +42,13 @@ export interface RunConfig {
   method: 'GET' | 'POST';
   path: string;
   /**
+   * How many different requests the load sent in turn (several values of a route's
+   * parameter), each checked against its correct answer; 0 when nothing was loaded.
+   */
+  requests: number;
+  /** One answer in this many was checked (1: every answer). */
+  checkEvery: number;
+  /**
    * The variants the rounds load, in order. A quick run and a `--claims` run load only the
    * ones a judged claim compares; the others (and the measures over them) need a full run.
    */
@@ -56,6 +63,14 @@ export interface RunConfig {
 
 export type RunMetrics = Record<string, number>;
 
+/** Answers of one stream checked against the correct ones. */
+export interface AnswerCount {
+  checked: number;
+  wrong: number;
+  /** The first wrong one: the request, what came back and what was expected; null when none was wrong. */
+  firstWrong: string | null;
+}
+
 export interface RoundRun {
   variant: string;
   connections: number;
@@ -69,9 +84,11 @@ export interface RoundRun {
   errors: number;
   timeouts: number;
   generatorBound: boolean;
+  /** The run's answers checked against the correct ones, per stream (side: null without one); absent in results saved before answers were checked. */
+  answers?: { warmUp: AnswerCount; load: AnswerCount; side: AnswerCount | null; drive: AnswerCount };
   /**
    * Why this run's numbers do not describe the code under test (answers outside the
-   * expected statuses, errors or timeouts above 1%), or null. Claims that use an invalid
+   * expected statuses, wrong answers, errors or timeouts above 1%), or null. Claims that use an invalid
    * run get the verdict `invalid`.
    */
   invalid: string | null;

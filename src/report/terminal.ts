@@ -1,7 +1,7 @@
 import { Chalk, type ChalkInstance } from 'chalk';
 import Table from 'cli-table3';
 import { formatMetric } from '../lab/metrics.js';
-import { calibrationLine, infoOf, leftOut, loadLine, machineLine, metricHeader, TABLE_MARKS } from './describe.js';
+import { answersLine, calibrationLine, infoOf, leftOut, loadLine, machineLine, metricHeader, TABLE_MARKS } from './describe.js';
 import type { LabResult, VariantSummary, Verdict } from './result.js';
 
 const BAR_WIDTH = 32;
@@ -19,6 +19,8 @@ export function renderTerminal(result: LabResult, options: { color: boolean }): 
   out.push(c.dim(loadLine(result)));
   const left = leftOut(result.config);
   if (left) out.push(c.dim(left));
+  const answers = answersLine(result);
+  if (answers) out.push(c.dim(answers));
   out.push(c.dim(machineLine(result)));
   if (environment.redis) out.push(c.dim(`Redis: ${environment.redis}`));
   out.push('');

@@ -3,6 +3,7 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import express, { type RequestHandler } from 'express';
 import type { Options } from 'express-rate-limit';
+import { PRODUCTS } from './products.js';
 
 /** Every client gets RATE_LIMIT requests a minute on /api (100 unless the lab sets it). */
 export const apiLimit: Partial<Options> = {
@@ -21,7 +22,6 @@ export const loginLimit: Partial<Options> = {
   message: { error: 'too many login attempts, try again later' },
 };
 
-const PRODUCTS = Array.from({ length: 20 }, (_, i) => ({ id: i + 1, name: `Product ${i + 1}`, price: 5 + ((i * 37) % 95) }));
 
 const digest = (text: string) => createHash('sha256').update(text).digest();
 const PASSWORD = digest('correct horse battery staple');

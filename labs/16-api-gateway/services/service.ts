@@ -4,6 +4,7 @@
 import { createServer, type ServerResponse } from 'node:http';
 import { text } from 'node:stream/consumers';
 import { serve } from 'devcap/serve';
+import { parts } from './parts.js';
 
 const name = process.env.SERVICE!;
 const responseMs = Number(process.env[`${name.toUpperCase()}_MS`] ?? 100);
@@ -16,11 +17,6 @@ let fault: Fault = { mode: 'healthy', ms: 0 };
 let received = 0;
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-const parts: Record<string, (user: string) => unknown> = {
-  profile: (user) => ({ id: user, name: `User ${user}`, plan: 'pro' }),
-  orders: (user) => [1, 2, 3].map((n) => ({ id: `${user}-${n}`, total: 10 * n, status: 'shipped' })),
-  notifications: (user) => [{ id: `${user}-1`, text: 'Your order has shipped' }],
-};
 
 function json(res: ServerResponse, status: number, body: unknown): void {
   res.writeHead(status, { 'content-type': 'application/json' }).end(JSON.stringify(body));
