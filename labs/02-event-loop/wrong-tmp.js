@@ -1,6 +1,0 @@
-import express from 'express';
-import { serve } from 'devcap/serve';
-const app = express();
-app.get('/work', (req, res) => { res.send('0'.repeat(128)); });
-app.get('/ping', (req, res) => { res.send('pong'); });
-serve(app);
