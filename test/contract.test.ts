@@ -195,6 +195,23 @@ describe.each(labs.map((loaded) => [loaded.folder, loaded] as const))('lab %s', 
     for (const section of README_SECTIONS) expect(readme, section).toContain(section);
   });
 
+  // Every number a lesson quotes comes from a recorded run: `npm run results` writes the
+  // block, a row per claim. A claim added or renamed since then has no row, and the README
+  // would quote nothing measured for it.
+  it('has a generated Measured block with a row for each of its claims, and none for a claim it no longer has', () => {
+    const readme = readFileSync(join(source, 'README.md'), 'utf8');
+    const start = readme.indexOf('<!-- devcap:measured:start -->');
+    const end = readme.indexOf('<!-- devcap:measured:end -->');
+    expect(start, 'a devcap:measured block (npm run results)').toBeGreaterThanOrEqual(0);
+    expect(end).toBeGreaterThan(start);
+    const rows = readme
+      .slice(start, end)
+      .split('\n')
+      .map((line) => /^\| `([^`]+)` \|/.exec(line)?.[1])
+      .filter((id): id is string => id !== undefined);
+    expect(rows.sort()).toEqual(lab.claims.map((claim) => claim.id).sort());
+  });
+
   it('starts each variant with a comment on what it demonstrates', () => {
     for (const name of variantNames) {
       const text = readFileSync(join(source, lab.variants[name]!.file.replace(/\.js$/, '.ts')), 'utf8');
