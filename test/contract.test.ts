@@ -39,8 +39,12 @@ describe('the import tracer', () => {
   });
 });
 
-/** The layers src/ has, and which ones each may import: cli → harness → infra, report, lab. */
+/**
+ * The layers src/ has, and which ones each may import: cli → harness → infra, report, lab;
+ * api is what the package exports to labs (`devcap/lab`), over lab and the harness.
+ */
 const MAY_IMPORT: Record<string, string[]> = {
+  api: ['api', 'lab', 'harness'],
   cli: ['cli', 'harness', 'infra', 'report', 'lab', 'types'],
   harness: ['harness', 'infra', 'report', 'lab'],
   infra: ['infra', 'lab'],
