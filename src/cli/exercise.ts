@@ -130,7 +130,7 @@ const MARK: Record<string, string> = { confirmed: 'passed ', contradicted: 'not 
 
 /** What a check's run says about the learner's file: passed, not yet, or no verdict at all. */
 export function judge(entry: LabManifestEntry, exercise: Exercise, fileName: string, result: LabResult): CheckOutcome {
-  const sizing = exercise.rounds ? `quick sizing, ${exercise.rounds} rounds` : 'quick sizing';
+  const sizing = exercise.rounds ? `quick sizing, at most ${exercise.rounds} rounds` : 'quick sizing';
   const judged = exercise.claims.map((id) => result.claims.find((claim) => claim.id === id)).filter((claim): claim is ClaimResult => claim !== undefined);
   const lines = [`lab ${entry.day} (${entry.slug}), exercise: ${fileName}, run as ${exercise.replaces[0]}`, ''];
   for (const claim of judged) {
@@ -190,7 +190,7 @@ export async function checkOnce(loaded: LoadedLab, entry: LabManifestEntry, exer
   const copy = await runnableCopy(path, labDir);
   const substitutes = Object.fromEntries(exercise.replaces.map((name) => [name, copy]));
   const params = resolveParams(loaded, [], [loaded]);
-  const result = await runLab(loaded, { quick: true, rounds: exercise.rounds, params, version, substitutes, claims: exercise.claims, redis: givenRedis(undefined, false) }, progress).catch((error: unknown) => {
+  const result = await runLab(loaded, { quick: true, maxRounds: exercise.rounds, params, version, substitutes, claims: exercise.claims, redis: givenRedis(undefined, false) }, progress).catch((error: unknown) => {
     // The learner's server that crashed or never answered: say it is theirs, by its own name.
     if (error instanceof HarnessError && ['DEVCAP_VARIANT_CRASHED', 'DEVCAP_NOT_READY'].includes(error.code)) {
       const hint = error.code === 'DEVCAP_NOT_READY' ? " (does it end with serve(app), from 'devcap/serve'?)" : '';

@@ -16,6 +16,7 @@ import {
   type MeasureResult,
   type ModelResult,
   type RoundRun,
+  type RoundsPlan,
   type RunConfig,
   type SkippedVariant,
 } from '../report/result.js';
@@ -27,6 +28,7 @@ import { evaluateClaim, evaluateMeasure, summarise, worstVerdict } from './evalu
 import { addCounts, AnswerTally, problemWith, type AnswerCount } from './answers.js';
 import { countServed, GENERATOR_BOUND_CORES, runLoad, warmUp, type CheckedRequest, type LoadResult } from './load.js';
 import { median } from './stats.js';
+import { lookLevel, lookSchedule, MIN_ROUNDS } from './sequential.js';
 import { runScenario } from './scenario.js';
 import { VariantProcess } from './variant-process.js';
 import { envStem, paramEnv, startVariant, VariantGroup } from './variant-group.js';
@@ -35,7 +37,10 @@ export interface RunOptions {
   quick: boolean;
   durationSec?: number;
   connections?: number;
+  /** `--rounds N`: exactly N rounds, judged once at 95%. */
   rounds?: number;
+  /** At most this many rounds, instead of the mode's cap, still stopping once every claim is decided (`check`). */
+  maxRounds?: number;
   params: Record<string, number>;
   version: string;
   /** `--variant name=file`: absolute paths of programs run in place of the lab's own variants. */
@@ -51,8 +56,7 @@ export interface Progress {
   tick(text: string): void;
 }
 
-/** Every mode runs at least this many rounds: two points give an interval, not a verdict worth having. */
-export const MIN_ROUNDS = 3;
+export { MIN_ROUNDS };
 
 /** Errors and timeouts above this share of a stream's requests make a run invalid. */
 export const MAX_FAILED_SHARE = 0.01;
@@ -75,7 +79,7 @@ export function resolveConfig(loaded: LoadedLab, options: RunOptions): RunConfig
     mode: options.quick ? 'quick' : 'default',
     durationSec: options.durationSec ?? base.durationSec,
     warmupRequests: base.warmupRequests,
-    rounds: Math.max(MIN_ROUNDS, options.rounds ?? base.rounds),
+    rounds: Math.max(MIN_ROUNDS, options.rounds ?? options.maxRounds ?? base.rounds),
     connections,
     claimsAtConnections,
     method: workload.method ?? 'GET',
@@ -144,7 +148,17 @@ export async function runLab(original: LoadedLab, options: RunOptions, progress:
     const requests = new Map<string, CheckedRequest[]>();
     for (const name of loadedNames) requests.set(name, await resolveRequests(loaded.lab, name, config, provided.env));
     config.requests = Math.max(0, ...[...requests.values()].map((list) => list.length));
-    const runs = await runRounds(loaded, loadedNames, config, provided.env, requests, progress, releases);
+    // Sequential rounds (sequential.ts): after some rounds, the claims are judged on the runs
+    // so far at the looks' level; once every one is decided, no more rounds. --rounds N fixes N.
+    const table: MetricTable = { ...standardMetrics, ...loaded.lab.metrics };
+    const judgedClaims = loaded.lab.claims.filter((claim) => claim.kind !== 'scenario' && !claimVariants(claim).some(isSkipped));
+    const decided = (runs: RoundRun[], level: number) =>
+      judgedClaims.every((claim) => {
+        if (claim.kind === 'scenario') return true;
+        const verdict = evaluateClaim(claim, { runs, connections: config.claimsAtConnections, table, sidePath: config.side?.path, level }).verdict;
+        return verdict !== 'inconclusive';
+      });
+    const { runs, plan } = await runRounds(loaded, loadedNames, config, provided.env, requests, progress, releases, options.rounds === undefined ? decided : undefined);
     const scenarioResults: ClaimResult[] = [];
     for (const claim of loaded.lab.claims) {
       if (claim.kind !== 'scenario' || isSkipped(claim.variant)) continue;
@@ -158,7 +172,7 @@ export async function runLab(original: LoadedLab, options: RunOptions, progress:
         await group.stop();
       }
     }
-    return assemble(loaded, options, config, { ...environment, redis: provided.redis }, provided, runs, scenarioResults, startedAt, started);
+    return assemble(loaded, options, config, { ...environment, redis: provided.redis }, provided, runs, plan, scenarioResults, startedAt, started);
   } finally {
     for (const release of releases.reverse()) await release();
   }
@@ -238,7 +252,12 @@ export async function resolveRequests(lab: AnyLab, variant: string, config: RunC
   });
 }
 
-/** Rounds of fresh processes; the order alternates (A B C, C B A) so drift favours no one. */
+/**
+ * Rounds of fresh processes; the order alternates (A B C, C B A) so drift favours no one.
+ * With `decided` (no --rounds), the block of rounds the claims are judged at stops at the
+ * first look (sequential.ts) where every judged claim is decided; other connection counts
+ * (the table's) run the cap.
+ */
 async function runRounds(
   loaded: LoadedLab,
   names: string[],
@@ -247,31 +266,40 @@ async function runRounds(
   requests: Map<string, CheckedRequest[]>,
   progress: Progress,
   releases: Array<() => Promise<void>>,
-): Promise<RoundRun[]> {
+  decided?: (runs: RoundRun[], level: number) => boolean,
+): Promise<{ runs: RoundRun[]; plan: RoundsPlan }> {
   const runs: RoundRun[] = [];
-  if (!names.length) return runs;
+  const looks = decided ? lookSchedule(config.rounds) : [config.rounds];
+  const plan: RoundsPlan = { ran: 0, cap: config.rounds, looks, level: lookLevel(looks.length), stopped: decided ? 'cap' : 'fixed' };
+  if (!names.length) return { runs, plan: { ...plan, stopped: 'none' } };
   let calibrator: Calibrator | undefined;
   if (loaded.lab.calibrate) {
     calibrator = Calibrator.start(loaded);
     const stop = () => calibrator!.stop();
     releases.push(stop);
   }
-  const total = config.connections.length * config.rounds * names.length;
+  let total = config.connections.length * config.rounds * names.length;
   const started = performance.now();
   for (const connections of config.connections) {
+    const judged = connections === config.claimsAtConnections;
     for (let round = 0; round < config.rounds; round++) {
       const order = round % 2 === 0 ? names : [...names].reverse();
       for (const [position, variant] of order.entries()) {
         const left = timeLeft(runs.length, total, performance.now() - started, config.durationSec);
-        progress.phase(
-          `${loaded.lab.slug}: ${variant}, ${connections} connection${connections === 1 ? '' : 's'}, round ${round + 1}/${config.rounds} ` +
-            `(run ${runs.length + 1} of ${total}, ${left})`,
-        );
+        const of = judged && decided ? `round ${round + 1} of at most ${config.rounds}` : `round ${round + 1}/${config.rounds}`;
+        progress.phase(`${loaded.lab.slug}: ${variant}, ${connections} connection${connections === 1 ? '' : 's'}, ${of} (run ${runs.length + 1} of ${decided ? 'at most ' : ''}${total}, ${left})`);
         runs.push(await runOnce(loaded, variant, connections, round, position, config, env, requests.get(variant)!, progress, calibrator));
+      }
+      if (!judged) continue;
+      plan.ran = round + 1;
+      if (decided && round + 1 < config.rounds && looks.includes(round + 1) && decided(runs, plan.level)) {
+        plan.stopped = 'decided';
+        total -= (config.rounds - round - 1) * names.length;
+        break;
       }
     }
   }
-  return runs;
+  return { runs, plan };
 }
 
 /** Each unit measured before and after a load, as one value: their geometric mean. */
@@ -466,6 +494,7 @@ function assemble(
   environment: Environment,
   provided: Provided,
   runs: RoundRun[],
+  plan: RoundsPlan,
   scenarioResults: ClaimResult[],
   startedAt: string,
   started: number,
@@ -490,7 +519,7 @@ function assemble(
   }
 
   const at = config.claimsAtConnections;
-  const context = { runs, connections: at, table, sidePath: config.side?.path };
+  const context = { runs, connections: at, table, sidePath: config.side?.path, level: plan.level };
   const skippedFor = (variants: string[]) => provided.skipped.filter((entry) => variants.includes(entry.variant));
   const claims = lab.claims.map((claim) => {
     const variants = claimVariants(claim);
@@ -530,6 +559,7 @@ function assemble(
       substituted: name in config.substitutes,
     })),
     runs,
+    rounds: plan,
     summary: summarise(runs),
     claims,
     measures,

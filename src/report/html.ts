@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { formatCount, formatMetric, formatRatio } from '../lab/metrics.js';
-import { answersLine, calibrationLine, infoOf, leftOut, loadLine, machineLine, metricHeader, TABLE_MARKS } from './describe.js';
+import { answersLine, calibrationLine, formatLevel, infoOf, leftOut, loadLine, machineLine, metricHeader, TABLE_MARKS } from './describe.js';
 import type { ClaimResult, LabFailure, LabResult } from './result.js';
 
 /**
@@ -87,7 +87,7 @@ export interface LabChartData {
     id: string;
     kind: ClaimResult['kind'];
     verdict: ClaimResult['verdict'];
-    /** `ci95`: the claim's 95% interval; `rounds`: an exact count's lowest and highest round. */
+    /** `ci95`: the claim's interval (of coverage `text.level`); `rounds`: an exact count's lowest and highest round. */
     range: 'ci95' | 'rounds';
     estimate: number | null;
     low: number;
@@ -97,7 +97,7 @@ export interface LabChartData {
     direction: ClaimResult['direction'];
     log: boolean;
     unit: string;
-    text: { estimate: string; low: string; high: string; marks: string[] };
+    text: { estimate: string; low: string; high: string; marks: string[]; level: string };
   }>;
   model: Array<{
     metric: string;
@@ -192,7 +192,7 @@ function intervalsData(result: LabResult): LabChartData['intervals'] {
         direction: claim.direction,
         log: (claim.kind === 'ratio' || claim.kind === 'model') && all.every((value) => value > 0),
         unit: claim.kind === 'ratio' || claim.kind === 'model' ? 'ratio (×)' : claim.metric ? metricHeader(result, claim.metric) : 'count',
-        text: { estimate: claim.estimate === null ? '' : format(claim.estimate), low: format(range.low), high: format(range.high), marks: marks.map(format) },
+        text: { estimate: claim.estimate === null ? '' : format(claim.estimate), low: format(range.low), high: format(range.high), marks: marks.map(format), level: formatLevel(claim.level ?? 0.95) },
       },
     ];
   });
@@ -332,7 +332,7 @@ function claimItem(result: LabResult, claim: ClaimResult, lab: number, chartInde
     const format = claimFormat(result, claim);
     const parts = [
       ...(claim.estimate !== null ? [`estimate ${format(claim.estimate)}`] : []),
-      `${range.range === 'ci95' ? '95% interval' : 'rounds'} ${format(range.low)} – ${format(range.high)}`,
+      `${range.range === 'ci95' ? `${formatLevel(claim.level ?? 0.95)} interval` : 'rounds'} ${format(range.low)} – ${format(range.high)}`,
       claim.band ? `band ${format(claim.band[0])} – ${format(claim.band[1])}` : claim.threshold !== null ? `threshold ${DIRECTION[claim.direction ?? 'atLeast']} ${format(claim.threshold)}` : '',
     ].filter(Boolean);
     out.push(`<div class="interval">${esc(parts.join(' · '))}</div>`);
@@ -457,7 +457,7 @@ const PAGE_SCRIPT = String.raw`
     var color = verdictColor[claim.verdict] || '#59636e';
     var datasets = [{
       type: 'bar',
-      label: claim.range === 'ci95' ? '95% interval ' + claim.text.low + ' – ' + claim.text.high : 'rounds ' + claim.text.low + ' – ' + claim.text.high,
+      label: claim.range === 'ci95' ? claim.text.level + ' interval ' + claim.text.low + ' – ' + claim.text.high : 'rounds ' + claim.text.low + ' – ' + claim.text.high,
       data: [[claim.low, claim.high]],
       backgroundColor: color + '55', borderColor: color, borderWidth: 1, borderSkipped: false, barPercentage: 0.5, categoryPercentage: 1
     }];

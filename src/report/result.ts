@@ -127,7 +127,10 @@ export interface ClaimResult {
   metric: string | null;
   /** For ratios: numerator / denominator; for thresholds: the variant's level. */
   estimate: number | null;
+  /** The interval behind the verdict, of coverage `level` (95% unless the run looked several times). */
   ci95: [number, number] | null;
+  /** The interval's two-sided coverage (absent for counts and scenarios, and in older results: 0.95). */
+  level?: number;
   threshold: number | null;
   /** Model claims: the band measured/predicted must lie in. */
   band?: [number, number];
@@ -189,6 +192,14 @@ export interface LabFailure {
   error: { code: string; message: string; exitCode: number };
 }
 
+export interface RoundsPlan {
+  ran: number;
+  cap: number;
+  looks: number[];
+  level: number;
+  stopped: 'decided' | 'cap' | 'fixed' | 'none';
+}
+
 export interface LabResult {
   schemaVersion: number;
   tool: { name: 'devcap'; version: string };
@@ -212,6 +223,14 @@ export interface LabResult {
   /** `file` is the program that ran: the lab's own, or the one `--variant` substituted (`substituted: true`). */
   variants: Array<{ name: string; summary: string; file: string; substituted: boolean }>;
   runs: RoundRun[];
+  /**
+   * How many rounds ran and why they stopped (absent in results saved before runs were
+   * sequential): `decided` every judged claim was decided at a look before the cap, `cap` the
+   * cap was reached, `fixed` --rounds fixed the count (one look, at 95%), `none` nothing was
+   * loaded. `looks`: the rounds after which the claims were judged; `level`: each look's
+   * two-sided coverage (1 − 0.05 / looks, the budget split evenly), the claims' intervals'.
+   */
+  rounds?: RoundsPlan;
   summary: VariantSummary[];
   claims: ClaimResult[];
   measures: MeasureResult[];
