@@ -119,6 +119,21 @@ describe('bad input: one line, a DEVCAP_* code, exit 2, no stack trace', () => {
     ['check --json with --watch', ['check', '2', 'mine.ts', '--json', '--watch'], /DEVCAP_BAD_OPTION: --json prints one outcome and --watch checks again on every save/],
     ['a remote --redis-url', ['lab', '12', '--redis-url', 'redis://10.0.0.1:6379'], /DEVCAP_REMOTE_REDIS: --redis-url names 10\.0\.0\.1.*--allow-remote/],
     ['a remote DEVCAP_REDIS_URL', ['lab', '12', '--quick'], /DEVCAP_REMOTE_REDIS: DEVCAP_REDIS_URL names/, { DEVCAP_REDIS_URL: 'redis://10.0.0.1' }],
+    // Every folder, port and name devcap makes, opens or looks up for the user: refused at once, before anything starts.
+    ['an exercise folder that cannot be made (under /proc)', ['exercise', '2', '/proc/nope/deeper'], /DEVCAP_BAD_DIR: cannot write the exercise to \/proc\/nope\/deeper \(no such directory: \/proc\)$/],
+    ['an exercise folder under a file', ['exercise', '2', `${BIN_PACKAGE}/sub/dir`], /DEVCAP_BAD_DIR: cannot write the exercise to .*\(not a directory: .*package\.json\)$/],
+    ['a state directory that cannot be made (lab)', ['lab', '1', '--quick'], /DEVCAP_BAD_STATE_DIR: cannot keep devcap's state in \/proc\/nope\/state \(no such directory: \/proc\); set DEVCAP_STATE_DIR to a folder you can write$/, { DEVCAP_STATE_DIR: '/proc/nope/state' }],
+    ['a state directory under a file (serve)', ['serve', '2'], /DEVCAP_BAD_STATE_DIR: .*\(not a directory: .*package\.json\)/, { DEVCAP_STATE_DIR: `${BIN_PACKAGE}/state` }],
+    ['a state directory that cannot be made (profile)', ['profile', '2', 'pbkdf2-sync'], /DEVCAP_BAD_STATE_DIR: /, { DEVCAP_STATE_DIR: '/proc/nope/state' }],
+    ['--out under /proc', ['lab', '1', '--out', '/proc/nope/deeper/x.json'], /DEVCAP_BAD_OUT: --out \/proc\/nope\/deeper\/x\.json: cannot write the results there \(no such directory/],
+    ['--html under /proc', ['lab', '1', '--html', '/proc/nope/deeper/r.html'], /DEVCAP_BAD_HTML: --html \/proc\/nope\/deeper\/r\.html: cannot write the page there \(no such directory/],
+    ['profile --out under /proc', ['profile', '2', 'pbkdf2-sync', '--out', '/proc/nope/deeper'], /DEVCAP_BAD_OUT: --out \/proc\/nope\/deeper: no such folder$/],
+    ['serve --host that is not an address or a name', ['serve', '2', '--host', '999.1.1.1'], /DEVCAP_BAD_HOST: --host 999\.1\.1\.1 is not an address or a name this machine resolves \(no such name\)/],
+    ['serve --host a name that does not resolve', ['serve', '2', '--host', 'no-such-host.invalid'], /DEVCAP_BAD_HOST: --host no-such-host\.invalid is not an address or a name this machine resolves/],
+    ['serve --host an address of another machine', ['serve', '2', '--host', '192.0.2.1'], /DEVCAP_BAD_HOST: --host 192\.0\.2\.1 is not an address of this machine/],
+    ['serve --port 0', ['serve', '2', '--port', '0'], /DEVCAP_BAD_OPTION: --port takes a whole number from 1 to 65535/],
+    ['a --redis-url whose host does not resolve', ['lab', '12', '--quick', '--allow-remote', '--redis-url', 'redis://no-such-host.invalid:6379'], /DEVCAP_BAD_REDIS_URL: --redis-url names no-such-host\.invalid, which this machine does not resolve \(no such name\)$/],
+    ['a DEVCAP_REDIS_URL whose host does not resolve', ['lab', '12', '--quick', '--allow-remote'], /DEVCAP_BAD_REDIS_URL: DEVCAP_REDIS_URL names no-such-host\.invalid/, { DEVCAP_REDIS_URL: 'redis://no-such-host.invalid' }],
   ];
   it.each(cases)('%s', async (_name, args, message, env) => {
     const result = await runCli(args, { env });
@@ -129,6 +144,31 @@ describe('bad input: one line, a DEVCAP_* code, exit 2, no stack trace', () => {
     expect(lines[0]).toMatch(/^devcap: DEVCAP_[A-Z_]+: /);
     expect(lines[0]).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+  });
+
+  it('the issue\'s two inputs answer at once: no hang on a folder under /proc, no variant started for a bad --host', async () => {
+    for (const args of [['exercise', '2', '/proc/nope/deeper'], ['serve', '2', '--host', '999.1.1.1']]) {
+      const started = Date.now();
+      const result = await runCli(args);
+      // devcap's own start is most of it; a hang, a lookup timeout (3 s) or a started variant is far more
+      expect(Date.now() - started, args.join(' ')).toBeLessThan(2500);
+      expect(result.code).toBe(2);
+    }
+  });
+
+  it('serve --port in use is refused before anything starts', async () => {
+    const { createServer } = await import('node:net');
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const result = await runCli(['serve', '2', '--port', String(port)]);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(`devcap: DEVCAP_PORT_IN_USE: port ${port} is in use; choose another --port or leave it out for a free one\n`);
+    } finally {
+      taken.close();
+    }
   });
 
   it('more connections than open files allow: DEVCAP_TOO_BIG naming --connections', () => {

@@ -4,9 +4,11 @@
  * A pid is only ever killed while its command line is still the one recorded, so a pid
  * the system has since given to another program is left alone.
  */
-import { readdirSync, readFileSync, renameSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import { makeFolder, whyNot } from './folders.js';
 
 export interface OwnedProcess {
   pid: number;
@@ -32,6 +34,19 @@ export function stateDir(env: NodeJS.ProcessEnv = process.env): string {
 
 export function runsDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(stateDir(env), 'runs');
+}
+
+/**
+ * Makes the state directory (and its runs/) before a command starts anything: one that
+ * cannot be made is bad input, said in one line now, not a failure mid-run.
+ */
+export function prepareStateDir(env: NodeJS.ProcessEnv = process.env): void {
+  const dir = runsDir(env);
+  try {
+    makeFolder(dir, 0o700);
+  } catch (error) {
+    throw new UsageError('DEVCAP_BAD_STATE_DIR', `cannot keep devcap's state in ${stateDir(env)} (${whyNot(error, dir)}); set DEVCAP_STATE_DIR to a folder you can write`);
+  }
 }
 
 /** The command line of a live process, its non-empty arguments joined by spaces; null when it is gone (or not Linux). */
@@ -97,7 +112,7 @@ export function reap(processes: OwnedProcess[], tempDirs: string[], immediate = 
 }
 
 export function writeRecord(record: RunRecord, dir = runsDir()): string {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeFolder(dir, 0o700);
   const file = join(dir, `${record.pid}.json`);
   writeFileSync(`${file}.tmp`, JSON.stringify(record));
   renameSync(`${file}.tmp`, file);
