@@ -55,6 +55,17 @@ describe('devcap --help and --version', () => {
     }
   });
 
+  it('--rounds has one range: the option table (help), its error and the README say the same', async () => {
+    const { ROUNDS } = await import('../src/harness/rounds.js');
+    const { readFileSync } = await import('node:fs');
+    const help = await runCli(['lab', '--help']);
+    expect(help.stdout).toMatch(new RegExp(`--rounds <n>\\s+rounds per variant, ${ROUNDS.min} to ${ROUNDS.max}\\b`));
+    const below = await runCli(['lab', '2', '--rounds', String(ROUNDS.min - 1)]);
+    expect(below.stderr).toContain(`--rounds takes a whole number from ${ROUNDS.min} to ${ROUNDS.max}`);
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(readme).toMatch(new RegExp(`^\\| \`--rounds <n>\` \\| rounds per variant, ${ROUNDS.min}–${ROUNDS.max} `, 'm'));
+  });
+
   it('check --help lists --watch and --json', async () => {
     const result = await runCli(['check', '--help']);
     expect(result.code).toBe(0);
@@ -96,7 +107,9 @@ describe('bad input: one line, a DEVCAP_* code, exit 2, no stack trace', () => {
     ['zero connections', ['lab', '2', '--connections', '0'], /DEVCAP_BAD_OPTION: --connections/],
     ['a non-number', ['lab', '2', '--rounds', 'many'], /DEVCAP_BAD_OPTION: --rounds/],
     ['a fractional duration', ['lab', '2', '--duration', '1.5'], /DEVCAP_BAD_OPTION/],
-    ['one round (no interval possible)', ['lab', '2', '--rounds', '1'], /DEVCAP_BAD_OPTION: --rounds/],
+    ['one round (no interval possible)', ['lab', '2', '--rounds', '1'], /DEVCAP_BAD_OPTION: --rounds takes a whole number from 3 to 50 \(got "1"\)$/],
+    ['two rounds (fewer than every mode runs)', ['lab', '2', '--rounds', '2'], /DEVCAP_BAD_OPTION: --rounds takes a whole number from 3 to 50 \(got "2"\)$/],
+    ['51 rounds', ['lab', '2', '--rounds', '51'], /DEVCAP_BAD_OPTION: --rounds takes a whole number from 3 to 50 \(got "51"\)$/],
     ['an unknown flag', ['lab', '2', '--fast'], /DEVCAP_USAGE: unknown option '--fast'/],
     ['an unknown command', ['bench'], /DEVCAP_USAGE: unknown command 'bench'/],
     ['a missing lab', ['lab'], /DEVCAP_USAGE: missing required argument/],

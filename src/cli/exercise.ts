@@ -199,7 +199,9 @@ export async function checkOnce(loaded: LoadedLab, entry: LabManifestEntry, exer
     // The learner's server that crashed or never answered: say it is theirs, by its own name.
     if (error instanceof HarnessError && ['DEVCAP_VARIANT_CRASHED', 'DEVCAP_NOT_READY'].includes(error.code)) {
       const hint = error.code === 'DEVCAP_NOT_READY' ? " (does it end with serve(app), from 'devcap/serve'?)" : '';
-      throw new HarnessError(error.code, `${basename(path)}, run as ${exercise.replaces[0]}: ${error.message.replace(`${loaded.lab.slug}/${exercise.replaces[0]} `, '')}${hint}`);
+      const theirs = new HarnessError(error.code, `${basename(path)}, run as ${exercise.replaces[0]}: ${error.message.replace(`${loaded.lab.slug}/${exercise.replaces[0]} `, '')}${hint}`);
+      theirs.detail = error.detail;
+      throw theirs;
     }
     throw error;
   });

@@ -128,6 +128,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
         if (!all) throw error;
         stop();
         process.stderr.write(`devcap: ${failure.error.code}: lab ${loaded.lab.day} (${loaded.lab.slug}): ${failure.error.message}\n`);
+        if (options.debug && error instanceof DevcapError && error.detail) process.stderr.write(`what it printed:\n${error.detail}\n`);
         if (options.debug && error instanceof Error && error.stack) process.stderr.write(error.stack + '\n');
         entries.push(failure);
         worst = Math.max(worst, failure.error.exitCode);

@@ -213,7 +213,7 @@ async function profileOnce(
   stopProgress();
   const written = readdirSync(dir).filter((name) => name.endsWith(`.${kind === 'cpu' ? 'cpuprofile' : 'heapprofile'}`));
   if (!written.length) {
-    process.stderr.write(`devcap: DEVCAP_NO_PROFILE: ${lab.slug}/${variant} exited without writing a profile${server.stderrTail() ? `: ${server.stderrTail()}` : ''}\n`);
+    process.stderr.write(`devcap: DEVCAP_NO_PROFILE: ${lab.slug}/${variant} exited without writing a profile${server.errorLine() ? `: ${server.errorLine()}` : ''}\n`);
     return ExitCode.runFailed;
   }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);

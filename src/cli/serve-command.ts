@@ -125,7 +125,7 @@ export async function serveCommand(loaded: LoadedLab, wanted: string | undefined
     if (stopping) return ExitCode.ok;
     if (!server.alive) {
       await releaseAll();
-      process.stderr.write(`devcap: DEVCAP_VARIANT_CRASHED: ${lab.slug}/${variant} exited${server.stderrTail() ? `: ${server.stderrTail()}` : ''}\n`);
+      process.stderr.write(`devcap: DEVCAP_VARIANT_CRASHED: ${lab.slug}/${variant} exited${server.errorLine() ? `: ${server.errorLine()}` : ''}\n`);
       return ExitCode.runFailed;
     }
     if (!options.live) continue;

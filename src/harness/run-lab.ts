@@ -30,6 +30,7 @@ import { median } from './stats.js';
 import { runScenario } from './scenario.js';
 import { VariantProcess } from './variant-process.js';
 import { envStem, paramEnv, startVariant, VariantGroup } from './variant-group.js';
+import { ROUNDS } from './rounds.js';
 
 export interface RunOptions {
   quick: boolean;
@@ -51,8 +52,8 @@ export interface Progress {
   tick(text: string): void;
 }
 
-/** Every mode runs at least this many rounds: two points give an interval, not a verdict worth having. */
-export const MIN_ROUNDS = 3;
+/** Every mode runs at least this many rounds (see rounds.ts). */
+export const MIN_ROUNDS = ROUNDS.min;
 
 /** Errors and timeouts above this share of a stream's requests make a run invalid. */
 export const MAX_FAILED_SHARE = 0.01;
@@ -329,7 +330,7 @@ async function runOnce(
     });
     const calibration = before && lab.calibrateAround ? bracket(before, await calibrator!.measure(config.params, env)) : before;
     if (!server.alive) {
-      throw new HarnessError('DEVCAP_VARIANT_CRASHED', `${lab.slug}/${variant} died under load${server.stderrTail() ? `: ${server.stderrTail()}` : ''}`);
+      throw server.failure('DEVCAP_VARIANT_CRASHED', `${lab.slug}/${variant} died under load`);
     }
     const reading = await server.probe('read');
     const driveAnswers = new AnswerTally();
