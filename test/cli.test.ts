@@ -190,6 +190,12 @@ describe('bad input: one line, a DEVCAP_* code, exit 2, no stack trace', () => {
     expect(run.stderr).toMatch(/^devcap: DEVCAP_TOO_BIG: lab 1 at 500 connections needs about \d+ open files, and the limit here is 300 \(ulimit -n\): lower --connections to \d+ or less, or raise ulimit -n\n$/);
   });
 
+  it('without /proc (DEVCAP_PLATFORM_NO_PROC=1) the open-file limit comes from ulimit -n, and refuses the same way', () => {
+    const run = spawnSync('bash', ['-c', `ulimit -n 300; exec '${process.execPath}' '${BIN}' lab 1 --connections 500`], { encoding: 'utf8', env: { ...process.env, DEVCAP_PLATFORM_NO_PROC: '1' } });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^devcap: DEVCAP_TOO_BIG: lab 1 at 500 connections needs about \d+ open files, and the limit here is 300 \(ulimit -n\)/);
+  });
+
   it('--debug adds the stack trace', async () => {
     const result = await runCli(['lab', '99', '--debug']);
     expect(result.code).toBe(2);
@@ -271,5 +277,15 @@ describe('devcap doctor', () => {
     const json = await runCli(['doctor', '--json']);
     const findings = JSON.parse(json.stdout) as Array<{ check: string; value: string }>;
     expect(findings.find((finding) => finding.check === 'node')!.value).toBe(process.version);
+  });
+
+  it('without /proc (DEVCAP_PLATFORM_NO_PROC=1: os.freemem, ulimit -n) finds the same checks, memory and open files read the portable way', async () => {
+    const result = await runCli(['doctor', '--json'], { env: { DEVCAP_PLATFORM_NO_PROC: '1' } });
+    const findings = JSON.parse(result.stdout) as Array<{ check: string; value: string }>;
+    const linux = JSON.parse((await runCli(['doctor', '--json'])).stdout) as Array<{ check: string; value: string }>;
+    expect(findings.map((finding) => finding.check)).toEqual(linux.map((finding) => finding.check));
+    const value = (list: typeof findings, check: string) => list.find((finding) => finding.check === check)?.value;
+    expect(value(findings, 'open files')).toBe(value(linux, 'open files'));
+    expect(value(findings, 'memory')).toMatch(/\d/);
   });
 });

@@ -9,6 +9,7 @@ import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
 import { makeFolder, whyNot } from './folders.js';
+import { procAvailable, psCommandLine } from './platform.js';
 
 export interface OwnedProcess {
   pid: number;
@@ -49,8 +50,9 @@ export function prepareStateDir(env: NodeJS.ProcessEnv = process.env): void {
   }
 }
 
-/** The command line of a live process, its non-empty arguments joined by spaces; null when it is gone (or not Linux). */
+/** The command line of a live process, its non-empty arguments joined by spaces; null when it is gone (or cannot be read: Windows). */
 export function commandLine(pid: number): string | null {
+  if (!procAvailable()) return psCommandLine(pid);
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
   } catch {
@@ -69,7 +71,7 @@ function alive(pid: number): boolean {
 
 /**
  * Still the process we started: alive, and showing one of its recorded command lines.
- * Without /proc (macOS) a command line cannot be read: `unreadable` says what to assume.
+ * Where no command line can be read (Windows has no /proc and no ps): `unreadable` says what to assume.
  */
 export function isStillOurs(owned: OwnedProcess, unreadable = false): boolean {
   if (!alive(owned.pid)) return false;
