@@ -138,6 +138,7 @@ describe('bad input: one line, a DEVCAP_* code, exit 2, no stack trace', () => {
     ['a state directory that cannot be made (lab)', ['lab', '1', '--quick'], /DEVCAP_BAD_STATE_DIR: cannot keep devcap's state in \/proc\/nope\/state \(no such directory: \/proc\); set DEVCAP_STATE_DIR to a folder you can write$/, { DEVCAP_STATE_DIR: '/proc/nope/state' }],
     ['a state directory under a file (serve)', ['serve', '2'], /DEVCAP_BAD_STATE_DIR: .*\(not a directory: .*package\.json\)/, { DEVCAP_STATE_DIR: `${BIN_PACKAGE}/state` }],
     ['a state directory that cannot be made (profile)', ['profile', '2', 'pbkdf2-sync'], /DEVCAP_BAD_STATE_DIR: /, { DEVCAP_STATE_DIR: '/proc/nope/state' }],
+    ['a temp directory that cannot be used', ['lab', '1', '--quick'], /DEVCAP_BAD_TMPDIR: cannot make temp dirs in \/proc\/nope \(no such directory: \/proc\/nope\); set TMPDIR to a folder you can write$/, { TMPDIR: '/proc/nope' }],
     ['--out under /proc', ['lab', '1', '--out', '/proc/nope/deeper/x.json'], /DEVCAP_BAD_OUT: --out \/proc\/nope\/deeper\/x\.json: cannot write the results there \(no such directory/],
     ['--html under /proc', ['lab', '1', '--html', '/proc/nope/deeper/r.html'], /DEVCAP_BAD_HTML: --html \/proc\/nope\/deeper\/r\.html: cannot write the page there \(no such directory/],
     ['profile --out under /proc', ['profile', '2', 'pbkdf2-sync', '--out', '/proc/nope/deeper'], /DEVCAP_BAD_OUT: --out \/proc\/nope\/deeper: no such folder$/],

@@ -13,7 +13,7 @@ import { basename, dirname, join, relative, resolve } from 'node:path';
 import { ExitCode, HarnessError, PrerequisiteError, UsageError } from '../errors.js';
 import { exitCodeFor, onInterrupt, releaseAll, wasInterrupted } from '../harness/cleanup.js';
 import { makeFolder, whyNot } from '../harness/folders.js';
-import { prepareStateDir, sweep } from '../harness/ownership.js';
+import { prepareFolders, sweep } from '../harness/ownership.js';
 import { runLab, type Progress } from '../harness/run-lab.js';
 import { resolvedRedis } from '../infra/redis.js';
 import { SOURCE_LABS_DIR, type LabManifestEntry, type LoadedLab } from '../lab/registry.js';
@@ -258,7 +258,7 @@ export async function checkCommand(loaded: LoadedLab, entry: LabManifestEntry, l
   if (options.json && options.watch) throw new UsageError('DEVCAP_BAD_OPTION', '--json prints one outcome and --watch checks again on every save: use one of them');
   const exercise = readExercise(entry, labs);
   const path = learnerPath(file, '');
-  prepareStateDir();
+  prepareFolders();
   sweep();
   // Made for each check (a stopped spinner does not start again).
   let output: Awaited<ReturnType<typeof progressFor>> = { progress: { phase() {}, tick() {} }, stop() {} };

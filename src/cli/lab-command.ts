@@ -3,7 +3,7 @@ import { resolve as resolvePath } from 'node:path';
 import { DevcapError, ExitCode, UsageError } from '../errors.js';
 import { exitCodeFor, onInterrupt, ownedCount, releaseAll, wasInterrupted } from '../harness/cleanup.js';
 import { whyNot } from '../harness/folders.js';
-import { prepareStateDir, sweep } from '../harness/ownership.js';
+import { prepareFolders, sweep } from '../harness/ownership.js';
 import { resolvedRedis } from '../infra/redis.js';
 import { checkFits, machineLimits } from '../harness/preflight.js';
 import { resolveConfig, runLab } from '../harness/run-lab.js';
@@ -69,7 +69,7 @@ export function resolveSubstitutes(selected: LoadedLab[], wanted: Record<string,
 
 export async function runLabCommand(labs: LoadedLab[], target: string, options: LabCommandOptions, version: string): Promise<number> {
   // What a run killed outright (SIGKILL, the OOM killer) left behind goes first.
-  prepareStateDir();
+  prepareFolders();
   const swept = sweep();
   if (swept.removed && !options.json) process.stderr.write(`devcap: removed ${swept.removed} leftover${swept.removed === 1 ? '' : 's'} of an earlier run that did not end cleanly\n`);
 

@@ -12,7 +12,7 @@ import { delimiter, join, resolve } from 'node:path';
 import { ExitCode, PrerequisiteError, UsageError } from '../errors.js';
 import { exitCodeFor, onInterrupt, ownChild, ownedCount, ownTempDir, releaseAll } from '../harness/cleanup.js';
 import { runLoad, warmUp } from '../harness/load.js';
-import { prepareStateDir, sweep } from '../harness/ownership.js';
+import { prepareFolders, sweep } from '../harness/ownership.js';
 import { provide, resolveConfig, type Progress } from '../harness/run-lab.js';
 import { paramEnv } from '../harness/variant-group.js';
 import { VariantProcess } from '../harness/variant-process.js';
@@ -157,7 +157,7 @@ export async function profileCommand(loaded: LoadedLab, wanted: string, options:
 
   const params = resolveParams(loaded, options.set ?? [], [loaded]);
   const config = resolveConfig(loaded, { quick: false, params, version, substitutes: {}, connections: options.connections });
-  prepareStateDir();
+  prepareFolders();
   sweep();
   const output = await progressFor({ color: options.color });
   onInterrupt((signal) => {

@@ -6,7 +6,7 @@
 import { createServer } from 'node:net';
 import { ExitCode, PrerequisiteError, UsageError } from '../errors.js';
 import { exitCodeFor, onInterrupt, ownedCount, releaseAll } from '../harness/cleanup.js';
-import { prepareStateDir, sweep } from '../harness/ownership.js';
+import { prepareFolders, sweep } from '../harness/ownership.js';
 import { unresolvable } from '../infra/names.js';
 import { resolvedRedis } from '../infra/redis.js';
 import { provide, resolveConfig } from '../harness/run-lab.js';
@@ -89,7 +89,7 @@ export async function serveCommand(loaded: LoadedLab, wanted: string | undefined
   await checkListen(host, options.port);
 
   let stopping = false;
-  prepareStateDir();
+  prepareFolders();
   sweep();
   // Ctrl-C is how a served variant is meant to end: exit 0. SIGTERM and SIGHUP are not: 143 and 129.
   onInterrupt((signal) => {

@@ -4,7 +4,7 @@
  * A pid is only ever killed while its command line is still the one recorded, so a pid
  * the system has since given to another program is left alone.
  */
-import { readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
@@ -38,15 +38,21 @@ export function runsDir(env: NodeJS.ProcessEnv = process.env): string {
 }
 
 /**
- * Makes the state directory (and its runs/) before a command starts anything: one that
- * cannot be made is bad input, said in one line now, not a failure mid-run.
+ * Before a command starts anything: makes the state directory (and its runs/), and makes
+ * sure a run's temp dirs can be made. Either failing is bad input, said in one line now,
+ * not a failure mid-run.
  */
-export function prepareStateDir(env: NodeJS.ProcessEnv = process.env): void {
+export function prepareFolders(env: NodeJS.ProcessEnv = process.env): void {
   const dir = runsDir(env);
   try {
     makeFolder(dir, 0o700);
   } catch (error) {
     throw new UsageError('DEVCAP_BAD_STATE_DIR', `cannot keep devcap's state in ${stateDir(env)} (${whyNot(error, dir)}); set DEVCAP_STATE_DIR to a folder you can write`);
+  }
+  try {
+    rmSync(mkdtempSync(join(tmpdir(), 'devcap-')), { recursive: true });
+  } catch (error) {
+    throw new UsageError('DEVCAP_BAD_TMPDIR', `cannot make temp dirs in ${tmpdir()} (${whyNot(error, join(tmpdir(), 'devcap-'))}); set TMPDIR to a folder you can write`);
   }
 }
 
