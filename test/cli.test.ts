@@ -145,6 +145,8 @@ describe('bad input: one line, a DEVCAP_* code, exit 2, no stack trace', () => {
     ['serve --host that is not an address or a name', ['serve', '2', '--host', '999.1.1.1'], /DEVCAP_BAD_HOST: --host 999\.1\.1\.1 is not an address or a name this machine resolves \(no such name\)/],
     ['serve --host a name that does not resolve', ['serve', '2', '--host', 'no-such-host.invalid'], /DEVCAP_BAD_HOST: --host no-such-host\.invalid is not an address or a name this machine resolves/],
     ['serve --host an address of another machine', ['serve', '2', '--host', '192.0.2.1'], /DEVCAP_BAD_HOST: --host 192\.0\.2\.1 is not an address of this machine/],
+    ['serve --host ""', ['serve', '2', '--host', ''], /DEVCAP_BAD_HOST: --host takes an address or a name/],
+    ['a Redis URL without a host', ['lab', '12', '--quick'], /DEVCAP_BAD_OPTION: DEVCAP_REDIS_URL takes a URL with a host/, { DEVCAP_REDIS_URL: 'redis://' }],
     ['serve --port 0', ['serve', '2', '--port', '0'], /DEVCAP_BAD_OPTION: --port takes a whole number from 1 to 65535/],
     ['a --redis-url whose host does not resolve', ['lab', '12', '--quick', '--allow-remote', '--redis-url', 'redis://no-such-host.invalid:6379'], /DEVCAP_BAD_REDIS_URL: --redis-url names no-such-host\.invalid, which this machine does not resolve \(no such name\)$/],
     ['a DEVCAP_REDIS_URL whose host does not resolve', ['lab', '12', '--quick', '--allow-remote'], /DEVCAP_BAD_REDIS_URL: DEVCAP_REDIS_URL names no-such-host\.invalid/, { DEVCAP_REDIS_URL: 'redis://no-such-host.invalid' }],

@@ -72,6 +72,7 @@ export function givenRedis(option: string | undefined, allowRemote: boolean, env
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new UsageError('DEVCAP_BAD_OPTION', `${given.origin} takes a redis:// or rediss:// URL (got "${redactedUrl(given.url)}")`);
   }
+  if (!parsed.hostname) throw new UsageError('DEVCAP_BAD_OPTION', `${given.origin} takes a URL with a host, such as redis://127.0.0.1:6379 (got "${redactedUrl(given.url)}")`);
   if (!allowRemote && !isLoopbackHost(parsed.hostname)) {
     throw new UsageError(
       'DEVCAP_REMOTE_REDIS',
