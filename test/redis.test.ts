@@ -55,7 +55,7 @@ describe('without Redis', () => {
   });
 
   it('the terminal report says what was skipped and how to get Redis', async () => {
-    const { code, stdout } = await runCli(['lab', '12', '--quick', '--rounds', '2'], { env: withoutRedis });
+    const { code, stdout } = await runCli(['lab', '12', '--quick', '--rounds', '3'], { env: withoutRedis });
     expect(code).toBe(0);
     expect(stdout).toMatch(/Skipped: redis-cache-aside, redis-cache-coalesced/);
     expect(stdout).toMatch(/brew install redis/);

@@ -8,13 +8,14 @@
  * Each exercise is `labs/NN-x/exercise/exercise.json` (what to run and judge) beside the
  * lab README's `## Exercise` section (the task, in the lesson's words).
  */
-import { existsSync, mkdirSync, readFileSync, statSync, watchFile, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, watchFile, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { ExitCode, HarnessError, PrerequisiteError, UsageError } from '../errors.js';
 import { exitCodeFor, onInterrupt, releaseAll, wasInterrupted } from '../harness/cleanup.js';
-import { sweep } from '../harness/ownership.js';
+import { makeFolder, whyNot } from '../harness/folders.js';
+import { prepareFolders, sweep } from '../harness/ownership.js';
 import { runLab, type Progress } from '../harness/run-lab.js';
-import { givenRedis } from '../infra/redis.js';
+import { resolvedRedis } from '../infra/redis.js';
 import { SOURCE_LABS_DIR, type LabManifestEntry, type LoadedLab } from '../lab/registry.js';
 import type { ClaimResult, LabResult } from '../report/result.js';
 import { resolveParams } from './lab-command.js';
@@ -103,8 +104,12 @@ export async function writeExercise(entry: LabManifestEntry, labs: LabManifestEn
   if (existsSync(target) && !reset) {
     throw new UsageError('DEVCAP_EXERCISE_EXISTS', `${target} already exists and may hold your work; check it with devcap check ${entry.day} ${relative(process.cwd(), target) || target}, or start again with --reset`);
   }
-  mkdirSync(folder, { recursive: true });
-  writeFileSync(target, startSource(entry, exercise, readFileSync(source, 'utf8')));
+  try {
+    makeFolder(folder);
+    writeFileSync(target, startSource(entry, exercise, readFileSync(source, 'utf8')));
+  } catch (error) {
+    throw new UsageError('DEVCAP_BAD_DIR', `cannot write the exercise to ${dir} (${whyNot(error, target)})`);
+  }
   return target;
 }
 
@@ -190,11 +195,13 @@ export async function checkOnce(loaded: LoadedLab, entry: LabManifestEntry, exer
   const copy = await runnableCopy(path, labDir);
   const substitutes = Object.fromEntries(exercise.replaces.map((name) => [name, copy]));
   const params = resolveParams(loaded, [], [loaded]);
-  const result = await runLab(loaded, { quick: true, maxRounds: exercise.rounds, params, version, substitutes, claims: exercise.claims, redis: givenRedis(undefined, false) }, progress).catch((error: unknown) => {
+  const result = await runLab(loaded, { quick: true, maxRounds: exercise.rounds, params, version, substitutes, claims: exercise.claims, redis: await resolvedRedis(undefined, false) }, progress).catch((error: unknown) => {
     // The learner's server that crashed or never answered: say it is theirs, by its own name.
     if (error instanceof HarnessError && ['DEVCAP_VARIANT_CRASHED', 'DEVCAP_NOT_READY'].includes(error.code)) {
       const hint = error.code === 'DEVCAP_NOT_READY' ? " (does it end with serve(app), from 'devcap/serve'?)" : '';
-      throw new HarnessError(error.code, `${basename(path)}, run as ${exercise.replaces[0]}: ${error.message.replace(`${loaded.lab.slug}/${exercise.replaces[0]} `, '')}${hint}`);
+      const theirs = new HarnessError(error.code, `${basename(path)}, run as ${exercise.replaces[0]}: ${error.message.replace(`${loaded.lab.slug}/${exercise.replaces[0]} `, '')}${hint}`);
+      theirs.detail = error.detail;
+      throw theirs;
     }
     throw error;
   });
@@ -251,6 +258,7 @@ export async function checkCommand(loaded: LoadedLab, entry: LabManifestEntry, l
   if (options.json && options.watch) throw new UsageError('DEVCAP_BAD_OPTION', '--json prints one outcome and --watch checks again on every save: use one of them');
   const exercise = readExercise(entry, labs);
   const path = learnerPath(file, '');
+  prepareFolders();
   sweep();
   // Made for each check (a stopped spinner does not start again).
   let output: Awaited<ReturnType<typeof progressFor>> = { progress: { phase() {}, tick() {} }, stop() {} };

@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { DevcapError, ExitCode } from '../errors.js';
+import { ROUNDS } from '../harness/rounds.js';
 import { findLab, readManifest, type LabManifestEntry } from '../lab/registry.js';
 import { claimList, collectSetting, collectSubstitute, pair, positiveInteger } from './parse.js';
 
@@ -33,7 +34,7 @@ export const labOptions: Option[] = [
   new Option('--connections <n>', 'load at this many connections instead of the lab\'s own').argParser(
     positiveInteger('--connections', { max: 1000 }),
   ),
-  new Option('--rounds <n>', 'rounds per variant (an interval needs at least 2)').argParser(positiveInteger('--rounds', { min: 2, max: 50 })),
+  new Option('--rounds <n>', `exactly n rounds per variant, ${ROUNDS.min} to ${ROUNDS.max}, judged once (without it a run stops once every claim is decided)`).argParser(positiveInteger('--rounds', ROUNDS)),
   new Option('--set <name=value>', 'change a lab parameter (repeatable), e.g. --set iterations=120000').argParser(collectSetting),
   new Option('--variant <name=file>', 'run your own JavaScript file in place of a variant (repeatable), e.g. --variant pbkdf2-sync=./mine.js').argParser(
     collectSubstitute,
@@ -243,6 +244,7 @@ export function selectEntry(labs: LabManifestEntry[], target: string): LabManife
 function printError(error: unknown, debug: boolean): number {
   if (error instanceof DevcapError) {
     process.stderr.write(`devcap: ${error.code}: ${error.message}\n`);
+    if (debug && error.detail) process.stderr.write(`what it printed:\n${error.detail}\n`);
     if (debug && error.stack) process.stderr.write(error.stack + '\n');
     return error.exitCode;
   }

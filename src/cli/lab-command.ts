@@ -1,9 +1,10 @@
 import { appendFileSync, closeSync, existsSync, openSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, resolve as resolvePath } from 'node:path';
+import { resolve as resolvePath } from 'node:path';
 import { DevcapError, ExitCode, UsageError } from '../errors.js';
 import { exitCodeFor, onInterrupt, ownedCount, releaseAll, wasInterrupted } from '../harness/cleanup.js';
-import { sweep } from '../harness/ownership.js';
-import { givenRedis } from '../infra/redis.js';
+import { whyNot } from '../harness/folders.js';
+import { prepareFolders, sweep } from '../harness/ownership.js';
+import { resolvedRedis } from '../infra/redis.js';
 import { checkFits, machineLimits } from '../harness/preflight.js';
 import { resolveConfig, runLab } from '../harness/run-lab.js';
 import { selectLabs, type LoadedLab } from '../lab/registry.js';
@@ -68,6 +69,7 @@ export function resolveSubstitutes(selected: LoadedLab[], wanted: Record<string,
 
 export async function runLabCommand(labs: LoadedLab[], target: string, options: LabCommandOptions, version: string): Promise<number> {
   // What a run killed outright (SIGKILL, the OOM killer) left behind goes first.
+  prepareFolders();
   const swept = sweep();
   if (swept.removed && !options.json) process.stderr.write(`devcap: removed ${swept.removed} leftover${swept.removed === 1 ? '' : 's'} of an earlier run that did not end cleanly\n`);
 
@@ -78,7 +80,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
     const unknown = options.claims.filter((id) => !known.includes(id));
     if (unknown.length) throw new UsageError('DEVCAP_UNKNOWN_CLAIM', `no claim "${unknown[0]}" here; claims: ${known.join(', ')}`);
   }
-  const redis = givenRedis(options.redisUrl, Boolean(options.allowRemote));
+  const redis = await resolvedRedis(options.redisUrl, Boolean(options.allowRemote));
   const settings = options.set ?? [];
   const plans = selected.map((loaded) => ({ loaded, params: resolveParams(loaded, settings, selected) }));
   // Every lab of the run must fit before the first one starts.
@@ -126,6 +128,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
         if (!all) throw error;
         stop();
         process.stderr.write(`devcap: ${failure.error.code}: lab ${loaded.lab.day} (${loaded.lab.slug}): ${failure.error.message}\n`);
+        if (options.debug && error instanceof DevcapError && error.detail) process.stderr.write(`what it printed:\n${error.detail}\n`);
         if (options.debug && error instanceof Error && error.stack) process.stderr.write(error.stack + '\n');
         entries.push(failure);
         worst = Math.max(worst, failure.error.exitCode);
@@ -174,15 +177,6 @@ export function htmlTarget(path: string): string {
     throw new UsageError('DEVCAP_BAD_HTML', `--html ${path}: cannot write the page there (${whyNot(error, target)})`);
   }
   return target;
-}
-
-function whyNot(error: unknown, target: string): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return `no such directory: ${dirname(target)}`;
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EROFS') return 'read-only file system';
-  if (code === 'EISDIR') return 'it is a directory';
-  return (error as Error).message;
 }
 
 /** Renders and writes the page; one plain line on stderr either way (no width needed, so a 0-column terminal is fine). */

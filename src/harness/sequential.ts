@@ -9,10 +9,11 @@
  * on its threshold stays at or below the 2.5% of one 95% look (the union bound), whatever
  * the looks' correlation. sequential.test.ts simulates it with each lab's own schedule.
  */
+import { ROUNDS } from './rounds.js';
 import { levelInterval, ratioInterval, verdictAtLeast } from './stats.js';
 
 /** A run never decides before this many rounds: two points give an interval, not a verdict worth having. */
-export const MIN_ROUNDS = 3;
+export const MIN_ROUNDS = ROUNDS.min;
 
 /** The nominal one-sided error of a verdict: the 2.5% of a 95% two-sided interval. */
 export const ERROR_BUDGET = 0.025;
