@@ -50,7 +50,7 @@ describe('devcap --help and --version', () => {
   it('lab --help lists every flag', async () => {
     const result = await runCli(['lab', '--help']);
     expect(result.code).toBe(0);
-    for (const flag of ['--quick', '--duration <sec>', '--connections <n>', '--rounds <n>', '--set <name=value>', '--out <file>', '--html <file>', '--json', '--markdown', '--strict', '--no-color', '--debug']) {
+    for (const flag of ['--quick', '--duration <sec>', '--connections <n>', '--rounds <n>', '--set <name=value>', '--out <file>', '--html <file>', '--junit <file>', '--json', '--markdown', '--strict', '--no-color', '--debug']) {
       expect(result.stdout).toContain(flag);
     }
   });
@@ -116,6 +116,8 @@ describe('bad input: one line, a DEVCAP_* code, exit 2, no stack trace', () => {
     ['an unwritable --out', ['lab', '1', '--out', '/nonexistent/dir/x.json'], /DEVCAP_BAD_OUT: --out \/nonexistent\/dir\/x\.json: cannot write the results there \(no such directory/],
     ['--html in a missing directory', ['lab', '1', '--html', '/nonexistent/dir/r.html'], /DEVCAP_BAD_HTML: --html \/nonexistent\/dir\/r\.html: cannot write the page there \(no such directory: \/nonexistent\/dir\)$/],
     ['--html naming a directory', ['lab', 'all', '--quick', '--html', '/tmp'], /DEVCAP_BAD_HTML: --html \/tmp: cannot write the page there \(it is a directory\)$/],
+    ['--junit in a missing directory', ['lab', '1', '--junit', '/nonexistent/dir/r.xml'], /DEVCAP_BAD_JUNIT: --junit \/nonexistent\/dir\/r\.xml: cannot write the JUnit report there \(no such directory: \/nonexistent\/dir\)$/],
+    ['check --junit naming a directory', ['check', '2', '/tmp', '--junit', '/tmp'], /DEVCAP_BAD_JUNIT: --junit \/tmp: cannot write the JUnit report there \(it is a directory\)$/],
     ['check --json with --watch', ['check', '2', 'mine.ts', '--json', '--watch'], /DEVCAP_BAD_OPTION: --json prints one outcome and --watch checks again on every save/],
     ['a remote --redis-url', ['lab', '12', '--redis-url', 'redis://10.0.0.1:6379'], /DEVCAP_REMOTE_REDIS: --redis-url names 10\.0\.0\.1.*--allow-remote/],
     ['a remote DEVCAP_REDIS_URL', ['lab', '12', '--quick'], /DEVCAP_REMOTE_REDIS: DEVCAP_REDIS_URL names/, { DEVCAP_REDIS_URL: 'redis://10.0.0.1' }],

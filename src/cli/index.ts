@@ -18,6 +18,7 @@ export interface LabCommandOptions {
   allowRemote?: boolean;
   out?: string;
   html?: string;
+  junit?: string;
   json?: boolean;
   markdown?: boolean;
   strict?: boolean;
@@ -43,6 +44,7 @@ export const labOptions: Option[] = [
   new Option('--allow-remote', 'let --redis-url / DEVCAP_REDIS_URL name a Redis on another machine'),
   new Option('--out <file>', 'also write each lab\'s result to this file as it ends (JSON Lines: one result per line)'),
   new Option('--html <file>', 'also write a self-contained HTML page (tables, verdicts, charts; no network) to this file when the run ends'),
+  new Option('--junit <file>', 'also write JUnit XML (a test case per claim) to this file when the run ends, for CI dashboards and GitHub Classroom'),
   new Option('--json', 'print the result as JSON on stdout, nothing else').conflicts('markdown'),
   new Option('--markdown', 'print the result as Markdown (for course notes and CI summaries)'),
   new Option('--strict', 'exit 1 when a claim is inconclusive, not only when contradicted'),
@@ -169,8 +171,9 @@ export function buildProgram(labs: LabManifestEntry[]): Command {
     .argument('<file>', 'your file, TypeScript or JavaScript (no build step needed)')
     .option('--watch', 'check again every time the file is saved, until Ctrl-C')
     .option('--json', 'print the outcome as one JSON object on stdout (passed, the claims with their numbers, the hint, the lab result), nothing else')
+    .option('--junit <file>', 'also write the outcome as JUnit XML (a test case per claim; not yet is a failure), for CI and GitHub Classroom')
     .option('--no-color', 'plain text output')
-    .action(async (target: string, file: string, options: { watch?: boolean; json?: boolean; color: boolean }) => {
+    .action(async (target: string, file: string, options: import('./exercise.js').CheckOptions) => {
       const { checkCommand, readExercise } = await import('./exercise.js');
       const { loadLab } = await import('../lab/registry.js');
       const entry = selectEntry(labs, target);

@@ -90,6 +90,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
   const color = options.color !== false && !options.json && process.stdout.isTTY && !process.env.NO_COLOR;
   // Checked before --out empties its file: a refused run changes nothing on disk.
   const html = options.html !== undefined ? htmlTarget(options.html) : undefined;
+  const junit = options.junit !== undefined ? junitTarget(options.junit) : undefined;
   const out = options.out !== undefined ? openOut(options.out) : undefined;
   const predictions = options.predict ? await predict(selected, options) : undefined;
 
@@ -154,6 +155,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
   if (options.json) process.stdout.write(renderJson(entries, !all) + '\n');
   // Last, after every result is printed: a page that cannot be written loses no result.
   if (html) worst = Math.max(worst, await writeHtml(html, entries));
+  if (junit) worst = Math.max(worst, await writeJunit(junit, entries, { strict: Boolean(options.strict), json: options.json }));
   return worst;
 }
 
@@ -164,6 +166,15 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
  * file it had to create.
  */
 export function htmlTarget(path: string): string {
+  return writableTarget(path, '--html', 'DEVCAP_BAD_HTML', 'the page');
+}
+
+/** `--junit <file>`: refused before anything runs, as --html is. */
+export function junitTarget(path: string): string {
+  return writableTarget(path, '--junit', 'DEVCAP_BAD_JUNIT', 'the JUnit report');
+}
+
+function writableTarget(path: string, flag: string, code: `DEVCAP_${string}`, what: string): string {
   const target = resolvePath(path);
   try {
     const existed = existsSync(target);
@@ -171,7 +182,7 @@ export function htmlTarget(path: string): string {
     closeSync(openSync(target, 'a'));
     if (!existed) unlinkSync(target);
   } catch (error) {
-    throw new UsageError('DEVCAP_BAD_HTML', `--html ${path}: cannot write the page there (${whyNot(error, target)})`);
+    throw new UsageError(code, `${flag} ${path}: cannot write ${what} there (${whyNot(error, target)})`);
   }
   return target;
 }
@@ -195,6 +206,19 @@ async function writeHtml(target: string, entries: Array<LabResult | LabFailure>)
     return ExitCode.runFailed;
   }
   process.stderr.write(`devcap: wrote the HTML page to ${target}\n`);
+  return ExitCode.ok;
+}
+
+/** Renders and writes the JUnit XML; one plain line on stderr either way (under --json only a failure's). */
+export async function writeJunit(target: string, entries: Array<LabResult | LabFailure>, options: import('../report/junit.js').JunitOptions & { json?: boolean }): Promise<number> {
+  try {
+    const { renderJunit } = await import('../report/junit.js');
+    writeFileSync(target, renderJunit(entries, options));
+  } catch (error) {
+    process.stderr.write(`devcap: DEVCAP_JUNIT_FAILED: could not write the JUnit report to ${target} (${(error as Error).message}); the results above are complete\n`);
+    return ExitCode.runFailed;
+  }
+  if (!options.json) process.stderr.write(`devcap: wrote the JUnit report to ${target}\n`);
   return ExitCode.ok;
 }
 
