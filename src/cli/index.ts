@@ -19,6 +19,8 @@ export interface LabCommandOptions {
   out?: string;
   html?: string;
   junit?: string;
+  live?: boolean;
+  livePort?: number;
   json?: boolean;
   markdown?: boolean;
   strict?: boolean;
@@ -45,6 +47,8 @@ export const labOptions: Option[] = [
   new Option('--out <file>', 'also write each lab\'s result to this file as it ends (JSON Lines: one result per line)'),
   new Option('--html <file>', 'also write a self-contained HTML page (tables, verdicts, charts; no network) to this file when the run ends'),
   new Option('--junit <file>', 'also write JUnit XML (a test case per claim) to this file when the run ends, for CI dashboards and GitHub Classroom'),
+  new Option('--live', 'show the run as it happens on a local page (127.0.0.1, the URL printed): the plan, every run, each claim\'s interval narrowing, the verdicts, then the --html page'),
+  new Option('--live-port <n>', 'serve the --live page on this port instead of a free one').argParser(positiveInteger('--live-port', { min: 1, max: 65535 })),
   new Option('--json', 'print the result as JSON on stdout, nothing else').conflicts('markdown'),
   new Option('--markdown', 'print the result as Markdown (for course notes and CI summaries)'),
   new Option('--strict', 'exit 1 when a claim is inconclusive, not only when contradicted'),

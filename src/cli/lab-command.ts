@@ -93,6 +93,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
   const junit = options.junit !== undefined ? junitTarget(options.junit) : undefined;
   const out = options.out !== undefined ? openOut(options.out) : undefined;
   const predictions = options.predict ? await predict(selected, options) : undefined;
+  const live = await openLive(selected, options);
 
   const { progress, stop } = await progressFor(options);
   onInterrupt((signal) => {
@@ -111,7 +112,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
     for (const [index, { loaded, params }] of plans.entries()) {
       // `lab all` says where it is in the curriculum on every progress line.
       const place = plans.length > 1 ? `lab ${index + 1} of ${plans.length} · ` : '';
-      const labProgress = { phase: (text: string) => progress.phase(place + text), tick: (text: string) => progress.tick(text) };
+      const labProgress = { phase: (text: string) => progress.phase(place + text), tick: (text: string) => progress.tick(text), event: live?.publish };
       let result: LabResult;
       try {
         result = await runLab(
@@ -123,6 +124,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
         if (wasInterrupted()) throw error;
         const failure = labFailure(loaded, error);
         out?.write(failure);
+        live?.publish({ type: 'failure', failure });
         // One lab's failure ends a one-lab run; `lab all` records it and goes on.
         if (!all) throw error;
         stop();
@@ -134,6 +136,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
       }
       // Saved before any reporter runs: a result once measured is never lost.
       out?.write(result);
+      live?.publish({ type: 'result', result });
       recordRun(result);
       entries.push(result);
       worst = Math.max(worst, exitCodeOf(result, Boolean(options.strict)));
@@ -151,6 +154,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
   } finally {
     stop();
     await releaseAll();
+    if (live) await live.finish(entries.length ? await finalPage(entries) : null);
   }
   if (options.json) process.stdout.write(renderJson(entries, !all) + '\n');
   // Last, after every result is printed: a page that cannot be written loses no result.
@@ -194,6 +198,30 @@ function whyNot(error: unknown, target: string): string {
   if (code === 'EROFS') return 'read-only file system';
   if (code === 'EISDIR') return 'it is a directory';
   return (error as Error).message;
+}
+
+/**
+ * `--live [--live-port n]`: the page's server starts before the first lab, and its URL is
+ * printed (on stderr, so a --json run's stdout stays the result alone).
+ */
+async function openLive(selected: LoadedLab[], options: LabCommandOptions) {
+  if (options.livePort !== undefined && !options.live) throw new UsageError('DEVCAP_BAD_OPTION', '--live-port sets the port of the --live page: add --live');
+  if (!options.live) return undefined;
+  const { startLiveServer } = await import('./live-server.js');
+  const title = selected.length === 1 ? `devcap · live · day ${selected[0]!.lab.day} · ${selected[0]!.lab.slug}` : `devcap · live · ${selected.length} labs`;
+  const live = await startLiveServer(title, options.livePort);
+  process.stderr.write(`devcap: live page at ${live.url} (open it in a browser; it ends with the run, showing the same page as --html)\n`);
+  return live;
+}
+
+/** The --html page for the live page's last event; a page that fails costs only the live view its ending. */
+async function finalPage(entries: Array<LabResult | LabFailure>): Promise<string | null> {
+  try {
+    const { renderHtml } = await import('../report/html.js');
+    return renderHtml(entries);
+  } catch {
+    return null;
+  }
 }
 
 /** Renders and writes the page; one plain line on stderr either way (no width needed, so a 0-column terminal is fine). */

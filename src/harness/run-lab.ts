@@ -17,6 +17,7 @@ import {
   type ModelResult,
   type RoundRun,
   type RunConfig,
+  type RunEvent,
   type SkippedVariant,
 } from '../report/result.js';
 import { Calibrator } from './calibrator.js';
@@ -49,6 +50,8 @@ export interface RunOptions {
 export interface Progress {
   phase(text: string): void;
   tick(text: string): void;
+  /** The run's progress as data (`--live`): the plan, each run, the claims after each round. */
+  event?(event: RunEvent): void;
 }
 
 /** Every mode runs at least this many rounds: two points give an interval, not a verdict worth having. */
@@ -144,6 +147,16 @@ export async function runLab(original: LoadedLab, options: RunOptions, progress:
     const requests = new Map<string, CheckedRequest[]>();
     for (const name of loadedNames) requests.set(name, await resolveRequests(loaded.lab, name, config, provided.env));
     config.requests = Math.max(0, ...[...requests.values()].map((list) => list.length));
+    const header = labHeader(loaded.lab);
+    progress.event?.({
+      type: 'plan',
+      lab: header,
+      config,
+      headline: metricTable(loaded.lab)[header.headline] ?? { label: header.headline, unit: 'count', better: 'higher' },
+      claims: loaded.lab.claims.map((claim) => ({ id: claim.id, kind: claim.kind, statement: claim.statement })),
+      skipped: provided.skipped,
+      totalRuns: config.connections.length * config.rounds * loadedNames.length,
+    });
     const runs = await runRounds(loaded, loadedNames, config, provided.env, requests, progress, releases);
     const scenarioResults: ClaimResult[] = [];
     for (const claim of loaded.lab.claims) {
@@ -268,10 +281,46 @@ async function runRounds(
             `(run ${runs.length + 1} of ${total}, ${left})`,
         );
         runs.push(await runOnce(loaded, variant, connections, round, position, config, env, requests.get(variant)!, progress, calibrator));
+        progress.event?.({ type: 'run', day: loaded.lab.day, run: runs.at(-1)!, done: runs.length, totalRuns: total });
       }
+      if (progress.event && round >= 1 && connections === config.claimsAtConnections) progress.event({ type: 'claims', day: loaded.lab.day, afterRound: round + 1, claims: interimClaims(loaded, runs, config) });
     }
   }
   return runs;
+}
+
+/**
+ * The judged claims on the rounds so far, as the final evaluation will judge them: how the
+ * interval narrows round by round. A claim that cannot be judged yet is left out.
+ */
+export function interimClaims(loaded: LoadedLab, runs: RoundRun[], config: RunConfig): ClaimResult[] {
+  const context = { runs, connections: config.claimsAtConnections, table: metricTable(loaded.lab), sidePath: config.side?.path };
+  const judged: ClaimResult[] = [];
+  for (const claim of loaded.lab.claims) {
+    if (claim.kind === 'scenario') continue;
+    try {
+      judged.push(evaluateClaim(claim, context));
+    } catch {
+      // Too few rounds of a variant yet (a model claim before its calibration): next round.
+    }
+  }
+  return judged;
+}
+
+function metricTable(lab: AnyLab): MetricTable {
+  return { ...standardMetrics, ...lab.metrics };
+}
+
+function labHeader(lab: AnyLab): LabResult['lab'] {
+  return {
+    day: lab.day,
+    slug: lab.slug,
+    title: lab.title,
+    claim: lab.claim,
+    takeaway: lab.takeaway,
+    headline: lab.report?.headline ?? 'requestsPerSec',
+    columns: lab.report?.columns ?? DEFAULT_COLUMNS,
+  };
 }
 
 /** Each unit measured before and after a load, as one value: their geometric mean. */
@@ -472,7 +521,7 @@ function assemble(
 ): LabResult {
   const { lab } = loaded;
   const names = Object.keys(lab.variants);
-  const table: MetricTable = { ...standardMetrics, ...lab.metrics };
+  const table = metricTable(lab);
   const warnings: string[] = [];
   const boundRuns = runs.filter((run) => run.generatorBound);
   if (boundRuns.length) {
@@ -506,15 +555,7 @@ function assemble(
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'devcap', version: options.version },
-    lab: {
-      day: lab.day,
-      slug: lab.slug,
-      title: lab.title,
-      claim: lab.claim,
-      takeaway: lab.takeaway,
-      headline: lab.report?.headline ?? 'requestsPerSec',
-      columns: lab.report?.columns ?? DEFAULT_COLUMNS,
-    },
+    lab: labHeader(lab),
     startedAt,
     wallTimeMs: Math.round(performance.now() - started),
     environment,

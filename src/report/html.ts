@@ -226,7 +226,7 @@ function jsonForScript(value: unknown): string {
 }
 
 /** Script text inside a <script> element: `</script` would close it early. */
-function scriptText(source: string): string {
+export function scriptText(source: string): string {
   return source.replace(/<\/(script)/gi, '<\\/$1');
 }
 
@@ -373,7 +373,7 @@ function failureSection(failure: LabFailure): string {
   ].join('\n');
 }
 
-const STYLE = `
+export const STYLE = `
 :root { color-scheme: light; --fg: #1f2328; --dim: #59636e; --line: #d1d9e0; --ok: #1a7f37; --bad: #cf222e; --maybe: #9a6700; }
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); max-width: 1100px; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
 h1 { font-size: 1.4rem; } h2 { font-size: 1.25rem; border-top: 2px solid var(--line); padding-top: 1rem; margin-top: 2rem; } h3 { font-size: 1.05rem; margin-top: 1.5rem; }
