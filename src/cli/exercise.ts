@@ -21,6 +21,7 @@ import { junitTarget, resolveParams, writeJunit } from './lab-command.js';
 import { learnerPath, runnableCopy } from './learner-file.js';
 import { recordCheck } from './learner-state.js';
 import { progressFor } from './progress.js';
+import { roomOptions, sendToRoom } from './room-client.js';
 
 export interface Exercise {
   /** The variant whose source is the starting file: the code with the problem. */
@@ -229,6 +230,8 @@ export interface CheckOptions {
   watch?: boolean;
   json?: boolean;
   junit?: string;
+  room?: string;
+  name?: string;
   color: boolean;
 }
 
@@ -252,6 +255,7 @@ export async function checkCommand(loaded: LoadedLab, entry: LabManifestEntry, l
   if (options.json && options.watch) throw new UsageError('DEVCAP_BAD_OPTION', '--json prints one outcome and --watch checks again on every save: use one of them');
   const exercise = readExercise(entry, labs);
   const junit = options.junit !== undefined ? junitTarget(options.junit) : undefined;
+  const room = roomOptions(options);
   const path = learnerPath(file, '');
   sweep();
   // Made for each check (a stopped spinner does not start again).
@@ -269,6 +273,7 @@ export async function checkCommand(loaded: LoadedLab, entry: LabManifestEntry, l
       const outcome = await checkOnce(loaded, entry, exercise, path, version, output.progress);
       output.stop();
       process.stdout.write((options.json ? JSON.stringify(checkJson(entry, exercise, path, outcome), null, 2) : outcome.text) + '\n');
+      if (room) await sendToRoom(room, { kind: 'check', check: { passed: outcome.passed, status: outcome.status }, result: outcome.result }, Boolean(options.json));
       // The exercise's claims only, and "not yet" of any kind is a failure: a check is passed or it is not.
       if (junit) {
         const judged = { ...outcome.result, claims: outcome.claims };

@@ -21,6 +21,8 @@ export interface LabCommandOptions {
   junit?: string;
   live?: boolean;
   livePort?: number;
+  room?: string;
+  name?: string;
   json?: boolean;
   markdown?: boolean;
   strict?: boolean;
@@ -49,6 +51,8 @@ export const labOptions: Option[] = [
   new Option('--junit <file>', 'also write JUnit XML (a test case per claim) to this file when the run ends, for CI dashboards and GitHub Classroom'),
   new Option('--live', 'show the run as it happens on a local page (127.0.0.1, the URL printed): the plan, every run, each claim\'s interval narrowing, the verdicts, then the --html page'),
   new Option('--live-port <n>', 'serve the --live page on this port instead of a free one').argParser(positiveInteger('--live-port', { min: 1, max: 65535 })),
+  new Option('--room <url>', 'send the result (the JSON, nothing else) to an instructor\'s devcap room: the URL its join line printed; needs --name'),
+  new Option('--name <display name>', 'the name the room shows beside your result (at most 40 characters)'),
   new Option('--json', 'print the result as JSON on stdout, nothing else').conflicts('markdown'),
   new Option('--markdown', 'print the result as Markdown (for course notes and CI summaries)'),
   new Option('--strict', 'exit 1 when a claim is inconclusive, not only when contradicted'),
@@ -176,6 +180,8 @@ export function buildProgram(labs: LabManifestEntry[]): Command {
     .option('--watch', 'check again every time the file is saved, until Ctrl-C')
     .option('--json', 'print the outcome as one JSON object on stdout (passed, the claims with their numbers, the hint, the lab result), nothing else')
     .option('--junit <file>', 'also write the outcome as JUnit XML (a test case per claim; not yet is a failure), for CI and GitHub Classroom')
+    .option('--room <url>', "send the outcome and its result JSON (never your code) to an instructor's devcap room; needs --name")
+    .option('--name <display name>', 'the name the room shows beside your check (at most 40 characters)')
     .option('--no-color', 'plain text output')
     .action(async (target: string, file: string, options: import('./exercise.js').CheckOptions) => {
       const { checkCommand, readExercise } = await import('./exercise.js');
@@ -223,6 +229,19 @@ export function buildProgram(labs: LabManifestEntry[]): Command {
       const { loadLab } = await import('../lab/registry.js');
       const loaded = await loadLab(selectEntry(labs, target).folder);
       process.exitCode = await profileCommand(loaded, variant, options, VERSION);
+    });
+
+  program
+    .command('room')
+    .description("an instructor's room: a join line for learners (URL and code), a live page of the class's results per lab and claim, every result kept")
+    .addOption(new Option('--port <n>', 'listen on this port (default 7420; 0 for a free one)').argParser(positiveInteger('--port', { min: 0, max: 65535 })))
+    .addOption(new Option('--host <address>', 'listen on this address instead of 127.0.0.1 (0.0.0.0 lets a classroom network in)'))
+    .addOption(new Option('--code <code>', 'the room code (4 to 32 letters and digits; default: the one kept from the last room, else a new one)'))
+    .addOption(new Option('--rate <n>', 'results one address may send a minute (default 30)').argParser(positiveInteger('--rate', { max: 100000 })))
+    .option('--export <file>', 'write every kept result to this file as JSON Lines (- for stdout) and exit, without serving')
+    .action(async (options: import('./room-command.js').RoomCommandOptions) => {
+      const { roomCommand } = await import('./room-command.js');
+      process.exitCode = await roomCommand(options);
     });
 
   const lab = program

@@ -15,6 +15,7 @@ import type { LabCommandOptions } from './index.js';
 import { kindOf, paramValue, rangeOf } from './parse.js';
 import { recordPredictions, recordRun } from './learner-state.js';
 import { progressFor } from './progress.js';
+import { roomOptions, sendToRoom } from './room-client.js';
 
 /**
  * Lab parameters: defaults, overridden by `--set name=value`. A name counts only when a
@@ -91,6 +92,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
   // Checked before --out empties its file: a refused run changes nothing on disk.
   const html = options.html !== undefined ? htmlTarget(options.html) : undefined;
   const junit = options.junit !== undefined ? junitTarget(options.junit) : undefined;
+  const room = roomOptions(options);
   const out = options.out !== undefined ? openOut(options.out) : undefined;
   const predictions = options.predict ? await predict(selected, options) : undefined;
   const live = await openLive(selected, options);
@@ -138,6 +140,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
       out?.write(result);
       live?.publish({ type: 'result', result });
       recordRun(result);
+      if (room) await sendToRoom(room, { kind: 'lab', result }, Boolean(options.json));
       entries.push(result);
       worst = Math.max(worst, exitCodeOf(result, Boolean(options.strict)));
       if (!options.json) {

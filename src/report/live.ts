@@ -40,24 +40,32 @@ const LIVE_STYLE = `
 .claims > li[data-verdict=pending] .verdict { color: var(--dim); } .claims > li .verdict { margin-right: 0.5em; }
 `;
 
-/** Runs in the page. Every text from the run goes in with textContent: nothing it carries is parsed as HTML. No backticks (a template literal). */
-const LIVE_SCRIPT = String.raw`
-(function () {
-  'use strict';
-  var palette = ['#0969da', '#cf222e', '#1a7f37', '#8250df', '#bc4c00', '#1b7c83', '#9a6700', '#bf3989'];
+/**
+ * What the live page and the room's page both run first: Chart.js's defaults, and `el`,
+ * which makes an element whose text goes in as textContent, never as HTML.
+ */
+export const PAGE_HELPERS = String.raw`
   Chart.defaults.animation = false;
   Chart.defaults.maintainAspectRatio = false;
   Chart.defaults.font.family = 'system-ui, sans-serif';
-  var labs = {};
-  var status = document.getElementById('live-status');
-  var main = document.getElementById('labs');
-
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     for (var key in attrs) node.setAttribute(key, attrs[key]);
     if (text !== undefined) node.textContent = text;
     return node;
   }
+`;
+
+/** Runs in the page. Every text from the run goes in with textContent: nothing it carries is parsed as HTML. No backticks (a template literal). */
+const LIVE_SCRIPT = String.raw`
+(function () {
+  'use strict';
+  var palette = ['#0969da', '#cf222e', '#1a7f37', '#8250df', '#bc4c00', '#1b7c83', '#9a6700', '#bf3989'];
+${PAGE_HELPERS}
+  var labs = {};
+  var status = document.getElementById('live-status');
+  var main = document.getElementById('labs');
+
   function chartBox(height) {
     var box = el('div', { class: 'chart', style: 'height:' + height + 'px' });
     var canvas = el('canvas', { role: 'img' });
