@@ -99,7 +99,8 @@ export function summarise(entry: RoomEntry, seq: number): RoomSummary {
       threshold: claim.threshold,
       band: claim.band ?? null,
       direction: claim.direction,
-      unit: claim.metric ? (result.metrics[claim.metric]?.unit ?? null) : null,
+      // A ratio's or a model's estimate is a multiple, whatever its metric's unit.
+      unit: claim.kind === 'ratio' || claim.kind === 'model' ? '×' : claim.metric ? (result.metrics[claim.metric]?.unit ?? null) : null,
     })),
     machine: {
       cpuCount: result.environment.cpuCount,

@@ -41,13 +41,19 @@ const LIVE_STYLE = `
 `;
 
 /**
- * What the live page and the room's page both run first: Chart.js's defaults, and `el`,
- * which makes an element whose text goes in as textContent, never as HTML.
+ * What the live page and the room's page both run first: Chart.js's defaults, `logTick`,
+ * and `el`, which makes an element whose text goes in as textContent, never as HTML.
  */
 export const PAGE_HELPERS = String.raw`
   Chart.defaults.animation = false;
   Chart.defaults.maintainAspectRatio = false;
   Chart.defaults.font.family = 'system-ui, sans-serif';
+  // A log axis labels only 1, 2 and 5 of each decade: every tick labelled runs together.
+  function logTick(value) {
+    var mantissa = value / Math.pow(10, Math.floor(Math.log10(value) + 1e-9));
+    var lead = Math.round(mantissa);
+    return Math.abs(mantissa - lead) < 1e-6 && (lead === 1 || lead === 2 || lead === 5) ? String(Number(value.toPrecision(3))) : '';
+  }
   function el(tag, attrs, text) {
     var node = document.createElement(tag);
     for (var key in attrs) node.setAttribute(key, attrs[key]);
@@ -136,7 +142,8 @@ ${PAGE_HELPERS}
 
   function intervalChart(entry, claim) {
     var threshold = claim.band ? claim.band : claim.threshold === null ? [] : [claim.threshold];
-    var log = claim.kind === 'ratio' || claim.kind === 'model';
+    // Ratios span decades; a model's measured/predicted sits near 1, where a log axis labels nothing.
+    var log = claim.kind === 'ratio';
     entry.chart = new Chart(entry.canvas, {
       type: 'line',
       data: { labels: [], datasets: [
@@ -146,7 +153,7 @@ ${PAGE_HELPERS}
       ].concat(threshold.map(function (value, i) {
         return { label: threshold.length > 1 ? (i ? 'band, high' : 'band, low') : 'threshold', data: [], borderColor: '#cf222e', borderDash: [6, 4], pointRadius: 0, thresholdValue: value };
       })) },
-      options: { scales: { x: { title: { display: true, text: 'after round' } }, y: { type: log ? 'logarithmic' : 'linear' } } },
+      options: { scales: { x: { title: { display: true, text: 'after round' } }, y: log ? { type: 'logarithmic', ticks: { callback: logTick } } : { type: 'linear' } } },
     });
   }
 

@@ -113,13 +113,13 @@ ${PAGE_HELPERS}
       (claim.band || (claim.threshold !== null ? [claim.threshold] : [])).forEach(function (value) {
         datasets.push({ label: 'threshold', type: 'line', data: [{ x: value, y: 0 }, { x: value, y: 8 }], borderColor: '#cf222e', borderDash: [6, 4], pointRadius: 0 });
       });
-      var log = claim.kind === 'ratio' || claim.kind === 'model';
+      var log = claim.kind === 'ratio';
       charts.push(new Chart(canvas, {
         type: 'scatter',
         data: { datasets: datasets },
         options: {
           plugins: { legend: { display: false }, tooltip: { callbacks: { label: function (ctx) { return (ctx.raw.name || '') + ': ' + fmt(ctx.raw.x); } } } },
-          scales: { y: { display: false, min: 0, max: 8 }, x: { type: log ? 'logarithmic' : 'linear', title: { display: true, text: 'estimate' + (claim.unit ? ' (' + claim.unit + ')' : '') } } },
+          scales: { y: { display: false, min: 0, max: 8 }, x: { type: log ? 'logarithmic' : 'linear', ticks: log ? { callback: logTick } : {}, title: { display: true, text: 'estimate' + (claim.unit ? ' (' + claim.unit + ')' : '') } } },
         },
       }));
     }
