@@ -55,11 +55,21 @@ describe('devcap --help and --version', () => {
     }
   });
 
+  it('room --help lists its flags, and the help names it', async () => {
+    const result = await runCli(['room', '--help']);
+    expect(result.code).toBe(0);
+    for (const flag of ['--port <n>', '--host <address>', '--code <code>', '--rate <n>', '--export <file>']) expect(result.stdout).toContain(flag);
+    const help = await runCli(['--help']);
+    expect(help.stdout).toMatch(/^\s+room \[options\]/m);
+    expect(help.stdout).toMatch(/^\s+devcap room --host 0\.0\.0\.0 /m);
+  });
+
   it('check --help lists --watch and --json', async () => {
     const result = await runCli(['check', '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^\s+--watch\s/m);
     expect(result.stdout).toMatch(/^\s+--json\s+print the outcome as one JSON object/m);
+    for (const flag of ['--junit <file>', '--room <url>', '--name <display name>']) expect(result.stdout).toContain(flag);
   });
 
   it('prints the version from package.json', async () => {
