@@ -82,7 +82,7 @@ export function buildProgram(labs: LabManifestEntry[]): Command {
         `  devcap lab 1 --quick --html report.html\n                               also write a page with the tables, verdicts and charts\n` +
         `  devcap exercise 2            write lab 2's exercise; then devcap check 2 02-event-loop.ts\n` +
         `  devcap check 2 02-event-loop.ts --json\n                               the check's outcome as one JSON object\n` +
-        `  devcap lab 2 --live           watch the run on a local page as it happens\n` +
+        `  devcap lab 2 --live          watch the run on a local page as it happens\n` +
         `  devcap room --host 0.0.0.0   gather a class's results; learners add --room <url> --name <name>\n` +
         `\nExit codes: 0 claims confirmed, 1 a claim contradicted (or inconclusive with --strict),\n` +
         `2 bad usage, 3 missing prerequisite, 4 the run itself failed,\n` +
