@@ -53,7 +53,8 @@ describe('lab 1 --quick --html, opened in Chromium', () => {
       });
 
       const judged = result.claims.filter((claim) => claim.ci95 || claim.kind === 'count');
-      expect(charts.map((chart) => chart.kind)).toEqual(['rounds', ...judged.map(() => 'interval'), ...(result.model ? ['model'] : [])]);
+      // The last round second by second: req/s, event-loop delay, loop utilisation and RSS.
+      expect(charts.map((chart) => chart.kind)).toEqual(['rounds', 'timeline', 'timeline', 'timeline', 'timeline', ...judged.map(() => 'interval'), ...(result.model ? ['model'] : [])]);
       for (const chart of charts) {
         expect(chart.datasets, `${chart.kind}: a Chart.js chart on the canvas`).not.toBeNull();
         expect(chart.width).toBeGreaterThan(0);

@@ -368,13 +368,17 @@ async function runOnce(
     // Measured now, while this variant waits: the same minute of the same shared machine as its load.
     const before = calibrator ? await calibrator.measure(config.params, env) : undefined;
     await server.probe('reset');
+    const perSecond: number[] = [];
     const result = await runLoad({
       ...load,
       client: lab.workload.client,
       durationSec: config.durationSec,
       checkEvery: config.checkEvery,
       side: lab.workload.side,
-      onTick: (count) => progress.tick(`${count.toLocaleString('en-US')} req/s`),
+      onTick: (count) => {
+        perSecond.push(count);
+        progress.tick(`${count.toLocaleString('en-US')} req/s`);
+      },
     });
     const calibration = before && lab.calibrateAround ? bracket(before, await calibrator!.measure(config.params, env)) : before;
     if (!server.alive) {
@@ -451,6 +455,7 @@ async function runOnce(
       generatorBound: result.generatorCpuCores >= GENERATOR_BOUND_CORES,
       answers,
       invalid: joinProblems(invalidity(result, lab.workload.path, lab.workload.expectStatus, config.side?.path), wrongAnswers(answers)),
+      timeline: { requestsPerSec: perSecond, ...reading.timeline },
       ...(calibration ? { calibration, predicted: predictionsFor(lab, variant, calibration, config, connections) } : {}),
       ...(!calibration && lab.model ? { predicted: predictionsFor(lab, variant, {}, config, connections) } : {}),
     };

@@ -96,6 +96,19 @@ export interface RoundRun {
   predicted?: Record<string, number>;
   /** What the lab's `calibrate` measured right before this run's load. */
   calibration?: Record<string, number>;
+  /**
+   * The measured load second by second: the load's answers per second (from the generator)
+   * and, from the probe in the server, the most its event loop fired late, how busy the loop
+   * was and its peak RSS in each second. Absent in results saved before it was recorded.
+   */
+  timeline?: RunTimeline;
+}
+
+export interface RunTimeline {
+  requestsPerSec: number[];
+  eventLoopDelayMaxMs: number[];
+  eventLoopUtilization: number[];
+  rssPeakBytes: number[];
 }
 
 export interface VariantSummary {
