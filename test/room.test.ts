@@ -65,11 +65,14 @@ describe('devcap room refuses bad input, keeps nothing of it, and goes on servin
       expect(chunked).toBe(413);
 
       // Path traversal, every way it can be spelled: nothing but the fixed routes exists.
-      for (const traversal of ['/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2fetc%2fpasswd', `/join/${room.code}/../../../etc/passwd`, '/events/../../etc/passwd', '//etc/passwd', '/join/..%2f..%2fetc%2fpasswd', '/%5c..%5c..%5cetc%5cpasswd']) {
+      for (const traversal of ['/../../etc/passwd', '/%2e%2e/%2e%2e/etc/passwd', '/..%2f..%2fetc%2fpasswd', `/join/${room.code}/../../../etc/passwd`, '/events/../../etc/passwd', '//etc/passwd', '/join/..%2f..%2fetc%2fpasswd', '/%5c..%5c..%5cetc%5cpasswd', '/join/%zz/results', '/join/%2e%2e%2f%2e%2e%2fetc%2fpasswd/results']) {
         const got = await send(room.base, 'GET', traversal);
-        expect([400, 403, 404], `${traversal}: ${got.status}`).toContain(got.status);
+        expect([400, 403, 404, 405], `${traversal}: ${got.status}`).toContain(got.status);
         expect(got.body).not.toMatch(/root:/);
       }
+      // And as a POST with the right code's place taken by a traversal: refused before anything is read.
+      const traversed = await send(room.base, 'POST', '/join/%2e%2e%2f%2e%2e%2fetc%2fpasswd/results', { body: JSON.stringify({ name: 'Ann', kind: 'lab', result }), headers: json, from: '127.0.0.13' });
+      expect(traversed.status).toBe(403);
 
       // A name with HTML and script in it is a name: kept as written (the page shows it as text).
       const hostile = '<script>alert(1)</script><b>Eve</b>';

@@ -241,9 +241,15 @@ export async function startRoom(options: RoomOptions): Promise<Room> {
     try {
       const path = (request.url ?? '/').split('?')[0]!;
       const join = /^\/join\/([^/]*)(\/results)?$/.exec(path);
+      let code = '';
+      try {
+        code = join ? decodeURIComponent(join[1]!) : '';
+      } catch {
+        return answer(response, 400, 'a malformed URL (a % not followed by two hex digits)');
+      }
       if (join && join[2]) {
         if (request.method !== 'POST') return answer(response, 405, 'POST a result here', { allow: 'POST' });
-        return receive(request, response, decodeURIComponent(join[1]!));
+        return receive(request, response, code);
       }
       if (request.method !== 'GET' && request.method !== 'HEAD') return answer(response, 405, 'only GET here; results are POSTed to the join URL', { allow: 'GET' });
       if (path === '/') {
@@ -259,7 +265,7 @@ export async function startRoom(options: RoomOptions): Promise<Room> {
         return;
       }
       if (join) {
-        if (!sameCode(decodeURIComponent(join[1]!), options.code)) return answer(response, 403, 'wrong room code: use the URL the room printed');
+        if (!sameCode(code, options.code)) return answer(response, 403, 'wrong room code: use the URL the room printed');
         return answer(response, 200, `This is a devcap room. Send a result with:\n  devcap lab <lab> --room <this URL> --name "your name"\n  devcap check <lab> <file> --room <this URL> --name "your name"`);
       }
       answer(response, 404, 'not found: this room serves /, /events and its join URL');
