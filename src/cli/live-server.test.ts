@@ -54,6 +54,21 @@ describe('the --live server', () => {
     await expect(get(live.url)).rejects.toThrow(/ECONNREFUSED/);
   });
 
+  it('a page that stopped reading does not keep the run from ending', async () => {
+    const live = await startLiveServer('t');
+    const { hostname, port } = new URL(live.url);
+    const { connect } = await import('node:net');
+    const socket = connect(Number(port), hostname);
+    await new Promise((resolve) => socket.once('connect', resolve));
+    socket.write(`GET /events HTTP/1.1\r\nHost: ${hostname}:${port}\r\n\r\n`);
+    socket.pause(); // never reads again
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    const started = Date.now();
+    await live.finish('x'.repeat(20 * 1024 * 1024));
+    expect(Date.now() - started).toBeLessThan(5000);
+    socket.destroy();
+  });
+
   it('a port in use is a usage error naming --live-port', async () => {
     const first = await startLiveServer('t');
     const port = Number(new URL(first.url).port);

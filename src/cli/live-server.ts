@@ -4,6 +4,9 @@ import { UsageError } from '../errors.js';
 import { LIVE_CSP, renderLivePage } from '../report/live.js';
 import type { RunEvent } from '../report/result.js';
 
+/** How long the end of a run waits for open pages to receive the final page. */
+const FLUSH_GRACE_MS = 2000;
+
 /** What the live page's event stream carries: the run's own events, then the final page and the end. */
 export type LiveEvent = RunEvent | { type: 'page'; html: string } | { type: 'end' };
 
@@ -66,7 +69,9 @@ export async function startLiveServer(title: string, port = 0): Promise<LiveServ
     async finish(html) {
       if (html !== null) publish({ type: 'page', html });
       publish({ type: 'end' });
-      await Promise.all([...streams].map((stream) => new Promise<void>((resolve) => stream.end(resolve))));
+      // A page that stopped reading (a tab in the background, a frozen laptop) does not hold the run open.
+      const flushed = Promise.all([...streams].map((stream) => new Promise<void>((resolve) => stream.end(resolve))));
+      await Promise.race([flushed, new Promise((resolve) => setTimeout(resolve, FLUSH_GRACE_MS).unref())]);
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
