@@ -48,6 +48,9 @@ export interface Room {
 
 export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
 export const DEFAULT_RATE_PER_MINUTE = 30;
+/** Pages open at once (each an event stream), and what one may fall behind by before it is dropped. */
+const MAX_PAGES = 200;
+const MAX_STREAM_BACKLOG_BYTES = 4 * 1024 * 1024;
 const CHECK_STATUSES = ['passed', 'not yet', 'not yet decided', 'invalid'];
 
 let validator: ValidateFunction | undefined;
@@ -185,7 +188,13 @@ export async function startRoom(options: RoomOptions): Promise<Room> {
     const summary = summarise(entry, summaries.length + 1);
     summaries.push(summary);
     const frame = `event: entry\ndata: ${JSON.stringify(summary)}\n\n`;
-    for (const stream of streams) stream.write(frame);
+    for (const stream of streams) {
+      // A page that stopped reading is dropped, not buffered for without end; it gets everything again when it reconnects.
+      if (stream.writableLength > MAX_STREAM_BACKLOG_BYTES) {
+        streams.delete(stream);
+        stream.destroy();
+      } else stream.write(frame);
+    }
     options.onEntry?.(summary);
     return summary;
   };
@@ -257,6 +266,7 @@ export async function startRoom(options: RoomOptions): Promise<Room> {
         return void response.end(page);
       }
       if (path === '/events') {
+        if (streams.size >= MAX_PAGES) return answer(response, 503, `the room's page is open ${MAX_PAGES} times already; close one`, { 'retry-after': '10' });
         response.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive' });
         // Everything so far on every (re)connect: a page opened late or after a drop is whole.
         response.write(`event: snapshot\ndata: ${JSON.stringify(summaries)}\n\n`);
