@@ -31,6 +31,7 @@ describe('devcap room refuses bad input, keeps nothing of it, and goes on servin
         ['a result that fails the schema', postJson(room.join, { name: 'Ann', kind: 'lab', result: { ...result, outcome: 'probably' } }, '127.0.0.3'), 422, /schema \(\/outcome must be equal to one of the allowed values\)/],
         ['a result with a field missing', postJson(room.join, { name: 'Ann', kind: 'lab', result: { ...result, claims: undefined } }, '127.0.0.3'), 422, /schema/],
         ['no result at all', postJson(room.join, { name: 'Ann', kind: 'lab' }, '127.0.0.3'), 422, /schema/],
+        ['predictions that do not add up', postJson(room.join, { name: 'Ann', kind: 'lab', predictions: { right: 3, asked: 2 }, result }, '127.0.0.3'), 422, /right ≤ asked/],
         ['a check without its outcome', postJson(room.join, { name: 'Ann', kind: 'check', result }, '127.0.0.3'), 422, /a check needs check/],
         ['an extra field (the learner\'s code)', postJson(room.join, { name: 'Ann', kind: 'lab', result, code: 'app.get(...)' }, '127.0.0.4'), 422, /unexpected field "code"/],
         ['a wrong room code', send(room.base, 'POST', '/join/WRONG9/results', { body: JSON.stringify({ name: 'Ann', kind: 'lab', result }), headers: json, from: '127.0.0.5' }), 403, /wrong room code/],
@@ -81,6 +82,8 @@ describe('devcap room refuses bad input, keeps nothing of it, and goes on servin
       expect((await postJson(room.join, { name: '<img src=x onerror=alert(2)>', kind: 'lab', result }, '127.0.0.10')).status).toBe(201);
       const good = await postJson(room.join, { name: 'Ann', kind: 'check', check: { passed: false, status: 'not yet' }, result }, '127.0.0.10');
       expect(good.status, good.body).toBe(201);
+      const guessed = await postJson(room.join, { name: 'Ann', kind: 'lab', predictions: { right: 2, asked: 3 }, result }, '127.0.0.10');
+      expect(guessed.status, guessed.body).toBe(201);
 
       // The rate limit: five a minute from one address, then 429 with when to come back.
       const burst = [];
@@ -103,7 +106,7 @@ describe('devcap room refuses bad input, keeps nothing of it, and goes on servin
       expect(stopped.code).toBe(0);
     }
     const kept = await exported(state);
-    expect(kept.map((entry) => entry.name)).toEqual(['<script>alert(1)</script><b>Eve</b>', '<img src=x onerror=alert(2)>', 'Ann', 'Bo', 'Bo', 'Bo', 'Bo', 'Bo', 'Cy']);
+    expect(kept.map((entry) => entry.name)).toEqual(['<script>alert(1)</script><b>Eve</b>', '<img src=x onerror=alert(2)>', 'Ann', 'Ann', 'Bo', 'Bo', 'Bo', 'Bo', 'Bo', 'Cy']);
   }, 60_000);
 });
 

@@ -140,7 +140,6 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
       out?.write(result);
       live?.publish({ type: 'result', result });
       recordRun(result);
-      if (room) await sendToRoom(room, { kind: 'lab', result }, Boolean(options.json));
       entries.push(result);
       worst = Math.max(worst, exitCodeOf(result, Boolean(options.strict)));
       if (!options.json) {
@@ -152,7 +151,8 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
         const score = scorePredictions(predictions.questions, predictions.answers, result);
         process.stdout.write(score.text + '\n');
         if (score.asked) recordPredictions(result.lab.day, score.right, score.asked);
-      }
+        if (room && score.asked) await sendToRoom(room, { kind: 'lab', predictions: { right: score.right, asked: score.asked }, result }, Boolean(options.json));
+      } else if (room) await sendToRoom(room, { kind: 'lab', result }, Boolean(options.json));
     }
   } finally {
     stop();

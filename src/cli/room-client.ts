@@ -15,6 +15,8 @@ export interface RoomSubmission {
   name: string;
   kind: 'lab' | 'check';
   check?: { passed: boolean; status: 'passed' | 'not yet' | 'not yet decided' | 'invalid' };
+  /** `lab --predict`: how many of the learner's guesses the measurement bore out. */
+  predictions?: { right: number; asked: number };
   result: LabResult;
 }
 

@@ -65,8 +65,15 @@ function validateResult(result: unknown): string | null {
 export function submissionProblem(body: unknown): string | null {
   if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'the body must be a JSON object { name, kind, result }';
   const submission = body as Record<string, unknown>;
-  const extra = Object.keys(submission).filter((key) => !['name', 'kind', 'check', 'result'].includes(key));
-  if (extra.length) return `unexpected field "${extra[0]}": a submission is { name, kind, check?, result }`;
+  const extra = Object.keys(submission).filter((key) => !['name', 'kind', 'check', 'predictions', 'result'].includes(key));
+  if (extra.length) return `unexpected field "${extra[0]}": a submission is { name, kind, check?, predictions?, result }`;
+  if (submission.predictions !== undefined) {
+    const predictions = submission.predictions as Record<string, unknown>;
+    const whole = (value: unknown) => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 100;
+    if (typeof predictions !== 'object' || predictions === null || Object.keys(predictions).length !== 2 || !whole(predictions.right) || !whole(predictions.asked) || (predictions.right as number) > (predictions.asked as number)) {
+      return 'predictions must be { right, asked }, whole numbers with right ≤ asked ≤ 100';
+    }
+  }
   const name = nameProblem(submission.name);
   if (name) return name;
   if (submission.kind !== 'lab' && submission.kind !== 'check') return 'kind must be "lab" or "check"';
@@ -88,6 +95,7 @@ export function summarise(entry: RoomEntry, seq: number): RoomSummary {
     name: entry.name,
     kind: entry.kind,
     check: entry.check ?? null,
+    predictions: entry.predictions ?? null,
     lab: { day: result.lab.day, slug: result.lab.slug, title: result.lab.title },
     mode: result.config.mode,
     wallTimeMs: result.wallTimeMs,
@@ -182,7 +190,7 @@ export async function startRoom(options: RoomOptions): Promise<Room> {
   const page = renderRoomPage();
 
   const keep = (submission: RoomSubmission): RoomSummary => {
-    const entry: RoomEntry = { receivedAt: new Date().toISOString(), name: submission.name.trim(), kind: submission.kind, ...(submission.check ? { check: submission.check } : {}), result: submission.result as LabResult };
+    const entry: RoomEntry = { receivedAt: new Date().toISOString(), name: submission.name.trim(), kind: submission.kind, ...(submission.check ? { check: submission.check } : {}), ...(submission.predictions ? { predictions: submission.predictions } : {}), result: submission.result as LabResult };
     // Written before it is shown or acknowledged: a result the room said it kept is on disk.
     appendFileSync(options.file, JSON.stringify(entry) + '\n');
     const summary = summarise(entry, summaries.length + 1);
@@ -206,9 +214,9 @@ export async function startRoom(options: RoomOptions): Promise<Room> {
     if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) return answer(response, 415, 'send the result as application/json');
     const tooBig = () => {
       answer(response, 413, `the body is over ${options.maxBodyBytes} bytes: send one result`, { connection: 'close' });
-      // Read and dropped, not kept: the room holds at most maxBodyBytes of any request.
+      // Read to its end and dropped, not kept (the room holds at most maxBodyBytes of any
+      // request), so the client reads the 413 instead of a reset; requestTimeout bounds how long.
       request.resume();
-      response.on('finish', () => setTimeout(() => request.socket.destroy(), 1000).unref());
     };
     if (Number(request.headers['content-length'] ?? 0) > options.maxBodyBytes) return tooBig();
     const chunks: Buffer[] = [];

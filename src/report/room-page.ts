@@ -9,6 +9,7 @@ export interface RoomSummary {
   name: string;
   kind: 'lab' | 'check';
   check: { passed: boolean; status: string } | null;
+  predictions: { right: number; asked: number } | null;
   lab: { day: number; slug: string; title: string };
   mode: 'quick' | 'default';
   wallTimeMs: number;
@@ -160,6 +161,16 @@ ${PAGE_HELPERS}
         var list = el('ul', { class: 'claims' });
         order.forEach(function (id) { list.appendChild(claimBlock(claims[id].claim, claims[id].rows)); });
         section.appendChild(list);
+      }
+      // Predictions (lab --predict) against the measurements: each learner's latest.
+      var guessed = {};
+      group.entries.forEach(function (entry) { if (entry.predictions) guessed[entry.name] = entry.predictions; });
+      var guessers = Object.keys(guessed);
+      if (guessers.length) {
+        var right = 0, asked = 0;
+        guessers.forEach(function (name) { right += guessed[name].right; asked += guessed[name].asked; });
+        section.appendChild(el('p', { 'data-predictions': '' }, 'Predictions against the measurements: ' + right + ' of ' + asked + ' right, from ' + guessers.length + ' learner' + (guessers.length === 1 ? '' : 's') + ' (' +
+          guessers.map(function (name) { return name + ' ' + guessed[name].right + '/' + guessed[name].asked; }).join(', ') + ')'));
       }
       var checks = group.entries.filter(function (entry) { return entry.kind === 'check'; });
       if (checks.length) {
