@@ -39,8 +39,12 @@ describe('the import tracer', () => {
   });
 });
 
-/** The layers src/ has, and which ones each may import: cli → harness → infra, report, lab. */
+/**
+ * The layers src/ has, and which ones each may import: cli → harness → infra, report, lab;
+ * api is what the package exports to labs (`devcap/lab`), over lab and the harness.
+ */
 const MAY_IMPORT: Record<string, string[]> = {
+  api: ['api', 'lab', 'harness'],
   cli: ['cli', 'harness', 'infra', 'report', 'lab', 'types'],
   harness: ['harness', 'infra', 'report', 'lab'],
   infra: ['infra', 'lab'],
@@ -193,6 +197,23 @@ describe.each(labs.map((loaded) => [loaded.folder, loaded] as const))('lab %s', 
   it('has a README with the lesson sections', () => {
     const readme = readFileSync(join(source, 'README.md'), 'utf8');
     for (const section of README_SECTIONS) expect(readme, section).toContain(section);
+  });
+
+  // Every number a lesson quotes comes from a recorded run: `npm run results` writes the
+  // block, a row per claim. A claim added or renamed since then has no row, and the README
+  // would quote nothing measured for it.
+  it('has a generated Measured block with a row for each of its claims, and none for a claim it no longer has', () => {
+    const readme = readFileSync(join(source, 'README.md'), 'utf8');
+    const start = readme.indexOf('<!-- devcap:measured:start -->');
+    const end = readme.indexOf('<!-- devcap:measured:end -->');
+    expect(start, 'a devcap:measured block (npm run results)').toBeGreaterThanOrEqual(0);
+    expect(end).toBeGreaterThan(start);
+    const rows = readme
+      .slice(start, end)
+      .split('\n')
+      .map((line) => /^\| `([^`]+)` \|/.exec(line)?.[1])
+      .filter((id): id is string => id !== undefined);
+    expect(rows.sort()).toEqual(lab.claims.map((claim) => claim.id).sort());
   });
 
   it('starts each variant with a comment on what it demonstrates', () => {

@@ -6,8 +6,11 @@
 
 // The shapes of a verdict and a spread belong to the result; the statistics produce them.
 import type { Spread, Verdict } from '../report/result.js';
+// The one median of devcap, the harness's and the labs' (`devcap/lab`).
+import { median } from '../lab/helpers.js';
 
 export type { Spread, Verdict };
+export { median };
 
 export interface Interval {
   estimate: number;
@@ -21,12 +24,6 @@ export interface Interval {
   n: number;
 }
 
-export function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 export function spread(values: number[]): Spread {
   return { median: median(values), min: Math.min(...values), max: Math.max(...values), n: values.length };

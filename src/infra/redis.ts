@@ -8,11 +8,12 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants } from 'node:fs';
-import { createServer, isIP } from 'node:net';
+import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { HarnessError, PrerequisiteError, UsageError } from '../errors.js';
 import type { ProcessHost } from './host.js';
+import { freePort } from '../lab/helpers.js';
 
 /** A Redis the user named, and where they named it (for messages and the report). */
 export interface GivenRedis {
@@ -223,15 +224,4 @@ export async function deleteKeys(url: string, keyPrefix: string, timeoutMs = 500
   } finally {
     client.disconnect();
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }
