@@ -7,7 +7,7 @@ import { defineConfig } from 'vitest/config';
 // - measure: labs whose claims are judged (quick runs, controls, exercises, the browser page,
 //   Redis). Labs measure the machine: two files loading servers at once would each see the
 //   other's load, so cli and measure files run one at a time, after the unit tier is done.
-const CLI = ['cli', 'contract', 'schema', 'learn', 'pty', 'serve', 'interrupt', 'lifecycle'].map((name) => `test/${name}.test.ts`);
+const CLI = ['cli', 'contract', 'schema', 'learn', 'pty', 'serve', 'interrupt', 'lifecycle', 'room'].map((name) => `test/${name}.test.ts`);
 
 export default defineConfig({
   test: {

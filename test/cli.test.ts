@@ -50,7 +50,7 @@ describe('devcap --help and --version', () => {
   it('lab --help lists every flag', async () => {
     const result = await runCli(['lab', '--help']);
     expect(result.code).toBe(0);
-    for (const flag of ['--quick', '--duration <sec>', '--connections <n>', '--rounds <n>', '--set <name=value>', '--out <file>', '--html <file>', '--json', '--markdown', '--strict', '--no-color', '--debug']) {
+    for (const flag of ['--quick', '--duration <sec>', '--connections <n>', '--rounds <n>', '--set <name=value>', '--out <file>', '--html <file>', '--junit <file>', '--live', '--live-port <n>', '--room <url>', '--name <display name>', '--json', '--markdown', '--strict', '--no-color', '--debug']) {
       expect(result.stdout).toContain(flag);
     }
   });
@@ -66,11 +66,21 @@ describe('devcap --help and --version', () => {
     expect(readme).toMatch(new RegExp(`^\\| \`--rounds <n>\` \\| exactly n rounds per variant \\(${ROUNDS.min}–${ROUNDS.max}\\)`, 'm'));
   });
 
+  it('room --help lists its flags, and the help names it', async () => {
+    const result = await runCli(['room', '--help']);
+    expect(result.code).toBe(0);
+    for (const flag of ['--port <n>', '--host <address>', '--code <code>', '--rate <n>', '--export <file>']) expect(result.stdout).toContain(flag);
+    const help = await runCli(['--help']);
+    expect(help.stdout).toMatch(/^\s+room \[options\]/m);
+    expect(help.stdout).toMatch(/^\s+devcap room --host 0\.0\.0\.0 /m);
+  });
+
   it('check --help lists --watch and --json', async () => {
     const result = await runCli(['check', '--help']);
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^\s+--watch\s/m);
     expect(result.stdout).toMatch(/^\s+--json\s+print the outcome as one JSON object/m);
+    for (const flag of ['--junit <file>', '--room <url>', '--name <display name>']) expect(result.stdout).toContain(flag);
   });
 
   it('prints the version from package.json', async () => {
@@ -129,6 +139,15 @@ describe('bad input: one line, a DEVCAP_* code, exit 2, no stack trace', () => {
     ['an unwritable --out', ['lab', '1', '--out', '/nonexistent/dir/x.json'], /DEVCAP_BAD_OUT: --out \/nonexistent\/dir\/x\.json: cannot write the results there \(no such directory/],
     ['--html in a missing directory', ['lab', '1', '--html', '/nonexistent/dir/r.html'], /DEVCAP_BAD_HTML: --html \/nonexistent\/dir\/r\.html: cannot write the page there \(no such directory: \/nonexistent\/dir\)$/],
     ['--html naming a directory', ['lab', 'all', '--quick', '--html', '/tmp'], /DEVCAP_BAD_HTML: --html \/tmp: cannot write the page there \(it is a directory\)$/],
+    ['--junit in a missing directory', ['lab', '1', '--junit', '/nonexistent/dir/r.xml'], /DEVCAP_BAD_JUNIT: --junit \/nonexistent\/dir\/r\.xml: cannot write the JUnit report there \(no such directory: \/nonexistent\/dir\)$/],
+    ['check --junit naming a directory', ['check', '2', '/tmp', '--junit', '/tmp'], /DEVCAP_BAD_JUNIT: --junit \/tmp: cannot write the JUnit report there \(it is a directory\)$/],
+    ['--live-port without --live', ['lab', '1', '--live-port', '8080'], /DEVCAP_BAD_OPTION: --live-port sets the port of the --live page: add --live$/],
+    ['--room without --name', ['lab', '1', '--room', 'http://127.0.0.1:7420/join/K7QF2M'], /DEVCAP_BAD_NAME: --room needs --name "the name the room shows": a display name is required$/],
+    ['--name without --room', ['lab', '1', '--name', 'Ann'], /DEVCAP_BAD_OPTION: --name is the name a room shows: it goes with --room <url>$/],
+    ['--room without its code', ['lab', '1', '--room', 'http://127.0.0.1:7420/', '--name', 'Ann'], /DEVCAP_BAD_ROOM: --room http:\/\/127\.0\.0\.1:7420\/: give the URL the room printed, with its code/],
+    ['--room that is not a URL', ['check', '2', 'mine.ts', '--room', 'room 12', '--name', 'Ann'], /DEVCAP_BAD_ROOM: --room room 12: not a URL/],
+    ['a --name with control characters', ['lab', '1', '--room', 'http://127.0.0.1:7420/join/K7QF2M', '--name', 'Ann\u001b[2J'], /DEVCAP_BAD_NAME: .*control or direction characters$/],
+    ['room --code too short', ['room', '--code', 'ab'], /DEVCAP_BAD_OPTION: --code takes 4 to 32 letters and digits$/],
     ['check --json with --watch', ['check', '2', 'mine.ts', '--json', '--watch'], /DEVCAP_BAD_OPTION: --json prints one outcome and --watch checks again on every save/],
     ['a remote --redis-url', ['lab', '12', '--redis-url', 'redis://10.0.0.1:6379'], /DEVCAP_REMOTE_REDIS: --redis-url names 10\.0\.0\.1.*--allow-remote/],
     ['a remote DEVCAP_REDIS_URL', ['lab', '12', '--quick'], /DEVCAP_REMOTE_REDIS: DEVCAP_REDIS_URL names/, { DEVCAP_REDIS_URL: 'redis://10.0.0.1' }],

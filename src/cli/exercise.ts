@@ -18,10 +18,11 @@ import { runLab, type Progress } from '../harness/run-lab.js';
 import { resolvedRedis } from '../infra/redis.js';
 import { SOURCE_LABS_DIR, type LabManifestEntry, type LoadedLab } from '../lab/registry.js';
 import type { ClaimResult, LabResult } from '../report/result.js';
-import { resolveParams } from './lab-command.js';
+import { junitTarget, resolveParams, writeJunit } from './lab-command.js';
 import { learnerPath, runnableCopy } from './learner-file.js';
 import { recordCheck } from './learner-state.js';
 import { progressFor } from './progress.js';
+import { roomOptions, sendToRoom } from './room-client.js';
 
 export interface Exercise {
   /** The variant whose source is the starting file: the code with the problem. */
@@ -235,6 +236,9 @@ async function solutionDiff(loaded: LoadedLab, exercise: Exercise, path: string)
 export interface CheckOptions {
   watch?: boolean;
   json?: boolean;
+  junit?: string;
+  room?: string;
+  name?: string;
   color: boolean;
 }
 
@@ -257,6 +261,8 @@ export function checkJson(entry: LabManifestEntry, exercise: Exercise, file: str
 export async function checkCommand(loaded: LoadedLab, entry: LabManifestEntry, labs: LabManifestEntry[], file: string, options: CheckOptions, version: string): Promise<number> {
   if (options.json && options.watch) throw new UsageError('DEVCAP_BAD_OPTION', '--json prints one outcome and --watch checks again on every save: use one of them');
   const exercise = readExercise(entry, labs);
+  const junit = options.junit !== undefined ? junitTarget(options.junit) : undefined;
+  const room = roomOptions(options);
   const path = learnerPath(file, '');
   prepareFolders();
   sweep();
@@ -275,6 +281,13 @@ export async function checkCommand(loaded: LoadedLab, entry: LabManifestEntry, l
       const outcome = await checkOnce(loaded, entry, exercise, path, version, output.progress);
       output.stop();
       process.stdout.write((options.json ? JSON.stringify(checkJson(entry, exercise, path, outcome), null, 2) : outcome.text) + '\n');
+      if (room) await sendToRoom(room, { kind: 'check', check: { passed: outcome.passed, status: outcome.status }, result: outcome.result }, Boolean(options.json));
+      // The exercise's claims only, and "not yet" of any kind is a failure: a check is passed or it is not.
+      if (junit) {
+        const judged = { ...outcome.result, claims: outcome.claims };
+        const written = await writeJunit(junit, [judged], { strict: true, json: options.json, invalidAsFailure: outcome.status === 'not yet', suiteName: (lab) => `check ${lab.day} · ${lab.slug} · ${basename(path)}` });
+        return Math.max(outcome.exitCode, written);
+      }
       return outcome.exitCode;
     } finally {
       output.stop();

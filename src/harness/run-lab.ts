@@ -18,6 +18,7 @@ import {
   type RoundRun,
   type RoundsPlan,
   type RunConfig,
+  type RunEvent,
   type SkippedVariant,
 } from '../report/result.js';
 import { Calibrator } from './calibrator.js';
@@ -54,6 +55,8 @@ export interface RunOptions {
 export interface Progress {
   phase(text: string): void;
   tick(text: string): void;
+  /** The run's progress as data (`--live`): the plan, each run, the claims after each round. */
+  event?(event: RunEvent): void;
 }
 
 export { MIN_ROUNDS };
@@ -148,9 +151,19 @@ export async function runLab(original: LoadedLab, options: RunOptions, progress:
     const requests = new Map<string, CheckedRequest[]>();
     for (const name of loadedNames) requests.set(name, await resolveRequests(loaded.lab, name, config, provided.env));
     config.requests = Math.max(0, ...[...requests.values()].map((list) => list.length));
+    const header = labHeader(loaded.lab);
+    progress.event?.({
+      type: 'plan',
+      lab: header,
+      config,
+      headline: metricTable(loaded.lab)[header.headline] ?? { label: header.headline, unit: 'count', better: 'higher' },
+      claims: loaded.lab.claims.map((claim) => ({ id: claim.id, kind: claim.kind, statement: claim.statement })),
+      skipped: provided.skipped,
+      totalRuns: config.connections.length * config.rounds * loadedNames.length,
+    });
     // Sequential rounds (sequential.ts): after some rounds, the claims are judged on the runs
     // so far at the looks' level; once every one is decided, no more rounds. --rounds N fixes N.
-    const table: MetricTable = { ...standardMetrics, ...loaded.lab.metrics };
+    const table = metricTable(loaded.lab);
     const judgedClaims = loaded.lab.claims.filter((claim) => claim.kind !== 'scenario' && !claimVariants(claim).some(isSkipped));
     const decided = (runs: RoundRun[], level: number) =>
       judgedClaims.every((claim) => {
@@ -289,9 +302,11 @@ async function runRounds(
         const of = judged && decided ? `round ${round + 1} of at most ${config.rounds}` : `round ${round + 1}/${config.rounds}`;
         progress.phase(`${loaded.lab.slug}: ${variant}, ${connections} connection${connections === 1 ? '' : 's'}, ${of} (run ${runs.length + 1} of ${decided ? 'at most ' : ''}${total}, ${left})`);
         runs.push(await runOnce(loaded, variant, connections, round, position, config, env, requests.get(variant)!, progress, calibrator));
+        progress.event?.({ type: 'run', day: loaded.lab.day, run: runs.at(-1)!, done: runs.length, totalRuns: total });
       }
       if (!judged) continue;
       plan.ran = round + 1;
+      if (progress.event && round >= 1) progress.event({ type: 'claims', day: loaded.lab.day, afterRound: round + 1, claims: interimClaims(loaded, runs, config, plan.level) });
       if (decided && round + 1 < config.rounds && looks.includes(round + 1) && decided(runs, plan.level)) {
         plan.stopped = 'decided';
         total -= (config.rounds - round - 1) * names.length;
@@ -300,6 +315,40 @@ async function runRounds(
     }
   }
   return { runs, plan };
+}
+
+/**
+ * The judged claims on the rounds so far, as the final evaluation will judge them: how the
+ * interval narrows round by round. A claim that cannot be judged yet is left out.
+ */
+export function interimClaims(loaded: LoadedLab, runs: RoundRun[], config: RunConfig, level = 0.95): ClaimResult[] {
+  const context = { runs, connections: config.claimsAtConnections, table: metricTable(loaded.lab), sidePath: config.side?.path, level };
+  const judged: ClaimResult[] = [];
+  for (const claim of loaded.lab.claims) {
+    if (claim.kind === 'scenario') continue;
+    try {
+      judged.push(evaluateClaim(claim, context));
+    } catch {
+      // Too few rounds of a variant yet (a model claim before its calibration): next round.
+    }
+  }
+  return judged;
+}
+
+function metricTable(lab: AnyLab): MetricTable {
+  return { ...standardMetrics, ...lab.metrics };
+}
+
+function labHeader(lab: AnyLab): LabResult['lab'] {
+  return {
+    day: lab.day,
+    slug: lab.slug,
+    title: lab.title,
+    claim: lab.claim,
+    takeaway: lab.takeaway,
+    headline: lab.report?.headline ?? 'requestsPerSec',
+    columns: lab.report?.columns ?? DEFAULT_COLUMNS,
+  };
 }
 
 /** Each unit measured before and after a load, as one value: their geometric mean. */
@@ -347,13 +396,17 @@ async function runOnce(
     // Measured now, while this variant waits: the same minute of the same shared machine as its load.
     const before = calibrator ? await calibrator.measure(config.params, env) : undefined;
     await server.probe('reset');
+    const perSecond: number[] = [];
     const result = await runLoad({
       ...load,
       client: lab.workload.client,
       durationSec: config.durationSec,
       checkEvery: config.checkEvery,
       side: lab.workload.side,
-      onTick: (count) => progress.tick(`${count.toLocaleString('en-US')} req/s`),
+      onTick: (count) => {
+        perSecond.push(count);
+        progress.tick(`${count.toLocaleString('en-US')} req/s`);
+      },
     });
     const calibration = before && lab.calibrateAround ? bracket(before, await calibrator!.measure(config.params, env)) : before;
     if (!server.alive) {
@@ -430,6 +483,7 @@ async function runOnce(
       generatorBound: result.generatorCpuCores >= GENERATOR_BOUND_CORES,
       answers,
       invalid: joinProblems(invalidity(result, lab.workload.path, lab.workload.expectStatus, config.side?.path), wrongAnswers(answers)),
+      timeline: { requestsPerSec: perSecond, ...reading.timeline },
       ...(calibration ? { calibration, predicted: predictionsFor(lab, variant, calibration, config, connections) } : {}),
       ...(!calibration && lab.model ? { predicted: predictionsFor(lab, variant, {}, config, connections) } : {}),
     };
@@ -501,7 +555,7 @@ function assemble(
 ): LabResult {
   const { lab } = loaded;
   const names = Object.keys(lab.variants);
-  const table: MetricTable = { ...standardMetrics, ...lab.metrics };
+  const table = metricTable(lab);
   const warnings: string[] = [];
   const boundRuns = runs.filter((run) => run.generatorBound);
   if (boundRuns.length) {
@@ -535,15 +589,7 @@ function assemble(
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'devcap', version: options.version },
-    lab: {
-      day: lab.day,
-      slug: lab.slug,
-      title: lab.title,
-      claim: lab.claim,
-      takeaway: lab.takeaway,
-      headline: lab.report?.headline ?? 'requestsPerSec',
-      columns: lab.report?.columns ?? DEFAULT_COLUMNS,
-    },
+    lab: labHeader(lab),
     startedAt,
     wallTimeMs: Math.round(performance.now() - started),
     environment,

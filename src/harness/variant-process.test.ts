@@ -88,3 +88,37 @@ describe('errorLine', () => {
     expect(errorLine([])).toBe('');
   });
 });
+
+describe('the probe', () => {
+  it('records the window second by second: a blocked second shows as its delay and a busy loop', async () => {
+    const blocker = join(dir, 'blocker.mjs');
+    writeFileSync(
+      blocker,
+      `import { createServer } from 'node:http';
+const server = createServer((req, res) => {
+  if (req.url === '/block') { const until = Date.now() + 400; while (Date.now() < until); }
+  res.end('ok');
+});
+server.listen(0, '127.0.0.1', () => process.send({ type: 'ready', port: server.address().port }));
+process.on('SIGTERM', () => process.exit(0));
+process.on('disconnect', () => process.exit(0));
+`,
+    );
+    const server = await VariantProcess.start({ name: 'probe-test', file: blocker, env: {}, readyPath: '/' });
+    try {
+      await server.probe('reset');
+      await new Promise((resolve) => setTimeout(resolve, 1200)); // an idle second
+      await get(server.port, '/block'); // then 400 ms with the loop blocked
+      await new Promise((resolve) => setTimeout(resolve, 600)); // read before the third second is half over
+      const { timeline } = await server.probe('read');
+      expect(timeline.eventLoopDelayMaxMs).toHaveLength(2);
+      expect(timeline.rssPeakBytes.every((bytes) => bytes > 1024 * 1024)).toBe(true);
+      const [idle, blocked] = timeline.eventLoopDelayMaxMs as [number, number];
+      expect(idle).toBeLessThan(100);
+      expect(blocked).toBeGreaterThan(250);
+      expect(timeline.eventLoopUtilization[1]!).toBeGreaterThan(timeline.eventLoopUtilization[0]! + 0.2);
+    } finally {
+      await server.stop();
+    }
+  });
+});

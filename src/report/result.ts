@@ -96,6 +96,19 @@ export interface RoundRun {
   predicted?: Record<string, number>;
   /** What the lab's `calibrate` measured right before this run's load. */
   calibration?: Record<string, number>;
+  /**
+   * The measured load second by second: the load's answers per second (from the generator)
+   * and, from the probe in the server, the most its event loop fired late, how busy the loop
+   * was and its peak RSS in each second. Absent in results saved before it was recorded.
+   */
+  timeline?: RunTimeline;
+}
+
+export interface RunTimeline {
+  requestsPerSec: number[];
+  eventLoopDelayMaxMs: number[];
+  eventLoopUtilization: number[];
+  rssPeakBytes: number[];
 }
 
 export interface VariantSummary {
@@ -241,3 +254,26 @@ export interface LabResult {
   /** Worst verdict across the claims that ran: invalid > contradicted > inconclusive > confirmed. */
   outcome: Verdict;
 }
+
+/**
+ * What a run reports as it goes, for `--live`: the plan once its services are up, each run
+ * the moment it ends, every judged claim re-evaluated on the rounds so far after each round
+ * (the interval narrowing against its threshold), then the lab's result or its failure.
+ * The same numbers the final result holds, only earlier.
+ */
+export type RunEvent =
+  | {
+      type: 'plan';
+      lab: LabResult['lab'];
+      config: RunConfig;
+      /** The headline metric's label and unit, for the dots. */
+      headline: MetricInfo;
+      claims: Array<{ id: string; kind: ClaimResult['kind']; statement: string }>;
+      skipped: SkippedVariant[];
+      /** Runs the rounds will make: variants × rounds × connection counts. */
+      totalRuns: number;
+    }
+  | { type: 'run'; day: number; run: RoundRun; done: number; totalRuns: number }
+  | { type: 'claims'; day: number; afterRound: number; claims: ClaimResult[] }
+  | { type: 'result'; result: LabResult }
+  | { type: 'failure'; failure: LabFailure };
