@@ -116,13 +116,17 @@ export default defineLab({
     },
     // Offloading moves the hash, it does not remove it: a server that answers from a hash
     // computed once at start is right and never blocks, and spends next to no CPU per request.
+    // Beside the blocking server, not the model: on two shared cores, four pool threads and
+    // the load generator stretch a hash's CPU time well past what a calibration alone takes
+    // (1.29×–1.68× of it in one busy quick run), and the blocking server pays the same stretch.
     {
-      kind: 'model',
+      kind: 'ratio',
       id: 'async-still-hashes',
-      statement: 'The thread-pool server still computes a hash per request: its CPU per request is workMs, within a factor of two.',
+      statement: 'The thread-pool server still computes a hash per request: it spends at least half the CPU per request of the blocking one.',
       metric: 'serverCpuMsPerRequest',
-      variant: 'pbkdf2-async',
-      within: [0.5, 2],
+      numerator: 'pbkdf2-async',
+      denominator: 'pbkdf2-sync',
+      atLeast: 0.5,
     },
   ],
   measures: [
@@ -180,7 +184,6 @@ export default defineLab({
           value: Math.min(threadpoolSize, cpuCount) * perCore,
           reasoning: `min(${threadpoolSize} pool threads, ${cpuCount} cores) × 1000 / ${fmt} ms`,
         },
-        { variant: 'pbkdf2-async', metric: 'serverCpuMsPerRequest', value: workMs, reasoning: `one hash, ${fmt} ms of CPU, on a pool thread` },
         {
           variant: 'worker-pool',
           metric: 'requestsPerSec',
