@@ -1,4 +1,4 @@
-// Negative control, wrong but fast: for `reject-before-parsing`, answers every upload with
+// Negative control: wrong but fast; for `reject-before-parsing`, answers every upload with
 // 201 at once, checking no token and reading no body. The cheapest server of all, and every
 // answer of the unauthenticated flood is wrong: the run is invalid, not a faster "refusal".
 import express from 'express';

@@ -1,4 +1,4 @@
-// Negative control, wrong but fast: rejects `key-object-verifies-cheaper` as invalid. It
+// Negative control: wrong but fast; rejects `key-object-verifies-cheaper` as invalid. It
 // verifies nothing and answers linus's profile to every request, whoever the token names:
 // the cheapest /profile there is, and a wrong answer for every other user of the load.
 import jwt from 'jsonwebtoken';

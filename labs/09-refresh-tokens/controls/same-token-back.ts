@@ -1,4 +1,4 @@
-// Negative control, wrong but fast: rejects `reuse-revokes-family`. A refresh that checks the
+// Negative control: wrong but fast; rejects `reuse-revokes-family`. A refresh that checks the
 // token is stored and answers the same one back: no rotation, no write, one round trip less.
 // A used token is never consumed, so a stolen copy is as good as the user's.
 import { Redis } from 'ioredis';

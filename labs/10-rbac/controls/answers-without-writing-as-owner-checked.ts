@@ -1,4 +1,4 @@
-// Negative control, wrong but fast: rejects `ownership-check-refuses`. The ownership check is
+// Negative control: wrong but fast; rejects `ownership-check-refuses`. The ownership check is
 // there, but PATCH /api/orders/:id answers the order with the new quantity without writing
 // it: one query fewer, a 200 that looks right, and the database still holds the old one.
 import express from 'express';
