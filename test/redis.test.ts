@@ -48,6 +48,9 @@ describe('without Redis', () => {
       'shared-store-holds-the-limit': 'skipped',
       'memory-store-doubles-the-limit': 'confirmed',
       'login-brute-force': 'confirmed',
+      'limit-is-per-client': 'confirmed',
+      'forged-forwarded-for-ignored': 'confirmed',
+      'lesson-windows': 'confirmed',
     });
     expect(new Set(result.runs.map((run) => run.variant))).toEqual(new Set(['no-limiter', 'memory-store']));
     expect(result.measures.map((measure) => measure.id)).toEqual(['memory-store-cost']);

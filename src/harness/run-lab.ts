@@ -176,10 +176,12 @@ export async function runLab(original: LoadedLab, options: RunOptions, progress:
     for (const claim of loaded.lab.claims) {
       if (claim.kind !== 'scenario' || isSkipped(claim.variant)) continue;
       progress.phase(`${loaded.lab.slug}: scenario ${claim.id}`);
-      const group = await VariantGroup.start(loaded, claim.variant, config, provided.env);
+      // A scenario may run its process at parameters of its own (the lesson's lifetime beside a shortened one).
+      const at = claim.params ? { ...config, params: { ...config.params, ...claim.params } } : config;
+      const group = await VariantGroup.start(loaded, claim.variant, at, provided.env);
       try {
         scenarioResults.push(
-          await runScenario(claim, group.port, { params: config.params, env: provided.env, serverOutput: () => group.server.outputText(), processes: group }),
+          await runScenario(claim, group.port, { params: at.params, env: provided.env, serverOutput: () => group.server.outputText(), processes: group }),
         );
       } finally {
         await group.stop();
