@@ -1,4 +1,4 @@
-// Negative control, wrong but fast: Express 5 with the route's `await` forgotten. res.json
+// Negative control: wrong but fast, Express 5 with the route's `await` forgotten. res.json
 // gets the pending Promise and serialises it as {}, at once; the product never reaches the client.
 import express, { type NextFunction, type Request, type Response } from 'express';
 import { serve } from 'devcap/serve';

@@ -1,4 +1,4 @@
-// Negative control, wrong but fast: the seed's `redis.get("products")` shape, one key for
+// Negative control: wrong but fast, the seed's `redis.get("products")` shape, one key for
 // every category, in the place of cache-aside: the first category cached is served to all.
 import { Redis } from 'ioredis';
 import { serve } from 'devcap/serve';

@@ -1,4 +1,4 @@
-// Negative control, wrong but fast: a ws server that sends what was published once a second,
+// Negative control: wrong but fast, a ws server that sends what was published once a second,
 // each message stamped with the moment it is sent (`sentAt: Date.now()`, "when the update
 // went out"): up to a second late, and by its own stamp never late at all.
 import { createServer } from 'node:http';

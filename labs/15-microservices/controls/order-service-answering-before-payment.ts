@@ -1,4 +1,4 @@
-// Negative control, wrong but fast: an order service that answers as soon as the stock is
+// Negative control: wrong but fast, an order service that answers as soon as the stock is
 // reserved and takes the payment afterwards ("the customer should not wait for the bank"):
 // the order it answers has no payment yet, only "pending".
 import { Agent } from 'node:http';

@@ -1,4 +1,4 @@
-// Negative control, wrong but fast: the parallel gateway keeps the first dashboard it
+// Negative control: wrong but fast, the parallel gateway keeps the first dashboard it
 // assembled and answers it to everyone after ("the dashboard hardly changes"): no calls,
 // no waiting, and every user but the first sees someone else's.
 import { serve } from 'devcap/serve';
