@@ -19,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import initSqlJs, { type Statement } from 'sql.js';
 import { orderRows, productRows, QUERIES as SHOP_QUERIES, SCHEMA } from '../../fixtures/shop.js';
 import { CUSTOMER_ORDERS, USER_QUERIES, USERS, USERS_SCHEMA } from '../../fixtures/users.js';
+import { queryKey } from '../lab/database.js';
 import { serve } from '../lab/serve.js';
 
 const QUERIES = { ...SHOP_QUERIES, ...USER_QUERIES };
@@ -51,8 +52,6 @@ const stats = {
   busyMs: 0,
 };
 
-/** The key `byQuery` counts a statement under: its name and its parameters, e.g. `bestSellers [3]`. */
-const queryKey = (name: string, params: unknown[]) => `${name} ${JSON.stringify(params)}`;
 
 function run(name: QueryName, params: Array<string | number | null>): Record<string, unknown>[] {
   const statement = statements.get(name)!;
