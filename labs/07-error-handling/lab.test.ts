@@ -14,14 +14,15 @@ afterEach(async () => {
   server = undefined;
 });
 
-/** Answers 200 for a product, 400 for a malformed id; `onBad` may do otherwise. */
-function start(onBad: (server: Server) => number | 'die'): Promise<number> {
+/** Answers 200 and the product asked for, 400 for a malformed id; `onBad` and `product` may do otherwise. */
+function start(onBad: (server: Server) => number | 'die' | 'hang', product = (id: number) => id): Promise<number> {
   server = createServer((req, res) => {
     if (!req.url?.endsWith('not-a-number')) {
-      res.end('{}');
+      res.end(JSON.stringify({ id: product(Number(req.url!.split('/').pop())), name: 'a product' }));
       return;
     }
     const outcome = onBad(server!);
+    if (outcome === 'hang') return; // alive, and never answers
     if (outcome === 'die') {
       // What an exiting process looks like from outside: no more listening, every connection reset.
       server!.close();
@@ -47,6 +48,16 @@ describe('the mixed stream', () => {
     const outcome = await stream(await start(() => 500));
     expect(outcome).toMatchObject({ servedFraction: 0.99, requestsLost: 1, lostInFlight: 0, lostRefused: 0 });
     expect(outcome.diedAtMs).toBeUndefined();
+  });
+
+  it('counts a request never answered within the bound as lost (hung), the process alive', async () => {
+    const outcome = await stream(await start(() => 'hang'));
+    expect(outcome).toMatchObject({ servedFraction: 0.99, requestsLost: 1, lostHung: 1, lostInFlight: 0, lostRefused: 0 });
+  });
+
+  it('counts the wrong product as lost', async () => {
+    const outcome = await stream(await start(() => 400, (id) => (id === 8 ? 1 : id)));
+    expect(outcome).toMatchObject({ servedFraction: 0.99, requestsLost: 1 });
   });
 
   it('counts the in-flight request and everything after a death as lost, and when it died', async () => {

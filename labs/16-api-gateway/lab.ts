@@ -1,6 +1,6 @@
 import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { bearer, hs256, nowSec } from '../../fixtures/tokens.js';
+import { b64, bearer, hs256, nowSec } from '../../fixtures/tokens.js';
 import { HarnessError } from '../../src/errors.js';
 import { send } from '../../src/lab/http.js';
 import { defineLab } from '../../src/lab/define.js';
@@ -21,8 +21,18 @@ const LIMIT = 10;
 /** Dashboards a client assembles itself after each load, from three proxied calls. */
 const CLIENT_DASHBOARDS = 1;
 
-const validToken = () => hs256({ sub: '42', exp: nowSec() + 3600 }, SECRET);
+const tokenFor = (user: string) => hs256({ sub: user, exp: nowSec() + 3600 }, SECRET);
+const validToken = () => tokenFor('42');
 const signedIn = () => bearer(validToken());
+/** User 42's valid token with its payload edited to say user 7: the signature no longer matches. */
+const editedToken = () => {
+  const [header, , signature] = validToken().split('.');
+  return `${header}.${b64({ iat: nowSec(), sub: '7', exp: nowSec() + 3600 })}.${signature}`;
+};
+/** A token that says it needs no signature (`alg: none`), for user 42. */
+const unsignedToken = () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64({ iat: nowSec(), sub: '42', exp: nowSec() + 3600 })}.`;
+/** The user a client claims to be in a header of its own, next to a token for someone else. */
+const FORGED_USER = '7';
 
 /** The three services, fresh beside every process of a gateway, each answering `/<name>`. */
 const services: Record<string, CompanionDefinition> = Object.fromEntries(
@@ -218,6 +228,25 @@ export default defineLab({
       summary: 'a gateway that mounts its proxy routes before the auth check',
       rejects: ['auth-at-the-edge'],
     },
+    'proxy-trusting-client-user-id': {
+      file: 'controls/proxy-trusting-client-user-id.js',
+      replaces: 'gateway-parallel',
+      summary: 'a gateway that passes on an x-user-id the client sent, naming the authenticated user only when none came',
+      rejects: ['identity-comes-from-the-token'],
+    },
+    'decode-instead-of-verify': {
+      file: 'controls/decode-instead-of-verify.js',
+      replaces: 'gateway-parallel',
+      summary: 'a gateway that reads the token with jwt.decode, not jwt.verify: forged, edited and expired tokens get in',
+      rejects: ['auth-at-the-edge'],
+    },
+    'dashboard-cached-once': {
+      file: 'controls/dashboard-cached-once.js',
+      replaces: 'gateway-parallel',
+      summary: 'wrong but fast: the first dashboard assembled is answered to every user after it',
+      rejects: ['parallel-costs-the-slowest'],
+      expect: 'invalid',
+    },
     'limit-on-dashboard-only': {
       file: 'controls/limit-on-dashboard-only.js',
       replaces: 'gateway-limited',
@@ -230,7 +259,8 @@ export default defineLab({
     {
       kind: 'model',
       id: 'parallel-costs-the-slowest',
-      statement: 'A gateway that calls the three services at once answers in about the time of the slowest one.',
+      statement:
+        'A gateway that calls the three services at once answers in the time of the slowest one, plus its hops: 0.9–1.5× of it, round by round (at the default times the sum is 2.3× the slowest).',
       metric: 'latencyP50Ms',
       variant: 'gateway-parallel',
       within: [0.9, 1.5],
@@ -238,7 +268,7 @@ export default defineLab({
     {
       kind: 'model',
       id: 'sequential-costs-the-sum',
-      statement: 'A gateway that calls them one after another answers in about the sum of their times.',
+      statement: 'A gateway that calls them one after another answers in the sum of their times, plus its hops: 0.9–1.5× of it, round by round (at the default times the slowest alone is 0.43× the sum).',
       metric: 'latencyP50Ms',
       variant: 'gateway-sequential',
       within: [0.9, 1.5],
@@ -330,16 +360,47 @@ export default defineLab({
     {
       kind: 'scenario',
       id: 'auth-at-the-edge',
-      statement: 'Requests without a valid token are refused at the gateway, on every route: not one reaches a service.',
+      statement: 'Requests without a valid token (none, signed with another secret, expired, edited, unsigned) are refused at the gateway, on every route: not one reaches a service.',
       variant: 'gateway-parallel',
       steps: [
         { name: '5 dashboards without a token: 401', path: '/dashboard', repeat: 5, expectStatus: 401 },
         { name: '5 proxied /profile without a token: 401', path: '/profile', repeat: 5, expectStatus: 401 },
         { name: '5 proxied /orders with a token signed by someone else: 401', path: '/orders', headers: () => bearer(hs256({ sub: '42', exp: nowSec() + 3600 }, 'not-the-gateway-secret-but-also-32-bytes-long')), repeat: 5, expectStatus: 401 },
         { name: '5 proxied /notifications with an expired token: 401', path: '/notifications', headers: () => bearer(hs256({ sub: '42', exp: nowSec() - 60 }, SECRET)), repeat: 5, expectStatus: 401 },
-        servicesReceived('no service received any of those 20 requests', { profile: 0, orders: 0, notifications: 0 }),
+        { name: "5 proxied /profile with user 42's token edited to say user 7: 401", path: '/profile', headers: () => bearer(editedToken()), repeat: 5, expectStatus: 401 },
+        { name: '5 dashboards with an unsigned token (alg: none): 401', path: '/dashboard', headers: () => bearer(unsignedToken()), repeat: 5, expectStatus: 401 },
+        servicesReceived('no service received any of those 30 requests', { profile: 0, orders: 0, notifications: 0 }),
         { name: 'one dashboard with a valid token: 200', path: '/dashboard', headers: signedIn, expectStatus: 200, check: dashboard() },
         servicesReceived('each service received exactly that one call (the counters count)', { profile: 1, orders: 1, notifications: 1 }),
+      ],
+    },
+    {
+      kind: 'scenario',
+      id: 'identity-comes-from-the-token',
+      statement: `The services see the user the token names, never one the client claims: an x-user-id header sent by the client (user ${FORGED_USER}) is overwritten on every route.`,
+      variant: 'gateway-parallel',
+      steps: [
+        {
+          name: `proxied /profile with user 42's token and x-user-id: ${FORGED_USER}: user 42's profile`,
+          path: '/profile',
+          headers: () => ({ ...signedIn(), 'x-user-id': FORGED_USER }),
+          expectStatus: 200,
+          expect: { json: parts.profile!('42') },
+        },
+        {
+          name: `proxied /orders with user 108's token and x-user-id: ${FORGED_USER}: user 108's orders`,
+          path: '/orders',
+          headers: () => ({ ...bearer(tokenFor('108')), 'x-user-id': FORGED_USER }),
+          expectStatus: 200,
+          expect: { json: parts.orders!('108') },
+        },
+        {
+          name: `a dashboard with user 512's token and x-user-id: ${FORGED_USER}: user 512's dashboard, every part`,
+          path: '/dashboard',
+          headers: () => ({ ...bearer(tokenFor('512')), 'x-user-id': FORGED_USER }),
+          expectStatus: 200,
+          expect: { json: { profile: parts.profile!('512'), orders: parts.orders!('512'), notifications: parts.notifications!('512') } },
+        },
       ],
     },
     {

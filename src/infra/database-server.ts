@@ -4,13 +4,14 @@
  * answers an API. It runs one statement at a time, like a single database connection.
  *
  *   POST /query  { "name": "bestSellers", "params": [3] }  →  { "rows": [...] }
- *   GET  /stats  →  { "queries": 1234, "byName": { "bestSellers": 1200, ... }, "busyMs": 4567.8 }
+ *   GET  /stats  →  { "queries": 1234, "byName": { "bestSellers": 1200, ... }, "byQuery": { "bestSellers [3]": 40, ... }, "busyMs": 4567.8 }
  *   GET  /health →  ok
  *   POST /admin/outage?ms=1500  →  stops listening for 1.5 s, then listens again (lab 7)
  *
  * A statement that fails answers 500 { "error": "<engine message>", "statement": "<its SQL>" }.
  * `/stats` counts every statement executed, so labs can report how many requests reached
- * the database.
+ * the database; `byQuery` counts them per statement and parameters, so a count can be per key
+ * (one category's best sellers), not a total another key's misses could make up.
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -18,6 +19,7 @@ import { performance } from 'node:perf_hooks';
 import initSqlJs, { type Statement } from 'sql.js';
 import { orderRows, productRows, QUERIES as SHOP_QUERIES, SCHEMA } from '../../fixtures/shop.js';
 import { CUSTOMER_ORDERS, USER_QUERIES, USERS, USERS_SCHEMA } from '../../fixtures/users.js';
+import { queryKey } from '../lab/database.js';
 import { serve } from '../lab/serve.js';
 
 const QUERIES = { ...SHOP_QUERIES, ...USER_QUERIES };
@@ -43,7 +45,13 @@ insertCustomerOrder.free();
 db.exec('COMMIT');
 
 const statements = new Map<string, Statement>(Object.entries(QUERIES).map(([name, sql]) => [name, db.prepare(sql)]));
-const stats = { queries: 0, byName: Object.fromEntries(Object.keys(QUERIES).map((name) => [name, 0])) as Record<QueryName, number>, busyMs: 0 };
+const stats = {
+  queries: 0,
+  byName: Object.fromEntries(Object.keys(QUERIES).map((name) => [name, 0])) as Record<QueryName, number>,
+  byQuery: {} as Record<string, number>,
+  busyMs: 0,
+};
+
 
 function run(name: QueryName, params: Array<string | number | null>): Record<string, unknown>[] {
   const statement = statements.get(name)!;
@@ -57,6 +65,8 @@ function run(name: QueryName, params: Array<string | number | null>): Record<str
     statement.reset();
     stats.queries++;
     stats.byName[name]++;
+    const key = queryKey(name, params);
+    stats.byQuery[key] = (stats.byQuery[key] ?? 0) + 1;
     stats.busyMs += performance.now() - started;
   }
 }

@@ -25,9 +25,20 @@ export async function queryDatabase<Row = Record<string, unknown>>(databaseUrl: 
   return (JSON.parse(answer.body) as { rows: Row[] }).rows;
 }
 
-/** Statements the database has executed so far, in all and by query name, and the time it spent on them. */
-export async function databaseStats(databaseUrl: string): Promise<{ queries: number; byName: Record<string, number>; busyMs: number }> {
+export interface DatabaseStats {
+  queries: number;
+  byName: Record<string, number>;
+  /** By query name and parameters, as `queryKey` names them: what one key cost the database. */
+  byQuery: Record<string, number>;
+  busyMs: number;
+}
+
+/** How the database's `byQuery` names a statement run with these parameters, e.g. `bestSellers [3]`. */
+export const queryKey = (name: string, params: unknown[]): string => `${name} ${JSON.stringify(params)}`;
+
+/** Statements the database has executed so far, in all, by query name and by name and parameters, and the time it spent on them. */
+export async function databaseStats(databaseUrl: string): Promise<DatabaseStats> {
   const answer = await send({ port: portOf(databaseUrl), path: '/stats', timeoutMs: TIMEOUT_MS });
   if (answer.status !== 200) throw new Error(`the database's /stats answered ${answer.status}`);
-  return JSON.parse(answer.body) as { queries: number; byName: Record<string, number>; busyMs: number };
+  return JSON.parse(answer.body) as DatabaseStats;
 }

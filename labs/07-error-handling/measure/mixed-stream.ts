@@ -19,37 +19,59 @@ export interface StreamOptions {
 }
 
 export interface StreamOutcome {
-  /** Answered with the status its id deserves: 200 for a product, 400 for a malformed id. */
+  /**
+   * Answered within ANSWER_BOUND_MS with the status its id deserves, and for a product the
+   * product asked for: 200 and that id, 400 for a malformed id.
+   */
   servedFraction: number;
-  /** The rest: no answer (connection reset or refused, timeout) or the wrong status. */
+  /** The rest: no answer (connection reset or refused, no answer within the bound), the wrong status or the wrong product. */
   lostFraction: number;
   requestsLost: number;
   /** Lost on a connection the server had accepted: the requests in flight when it died. */
   lostInFlight: number;
   /** Refused: the server was no longer listening. */
   lostRefused: number;
+  /** Hung: the connection stayed open and no answer came within the bound. A hung request is a lost one. */
+  lostHung: number;
   /** When the first lost request was sent, from the start of the stream. */
   firstLossMs?: number;
   /** When the first connection error arrived: the moment the process died, as clients saw it. */
   diedAtMs?: number;
 }
 
-const TIMEOUT_MS = 10_000;
+/**
+ * A request not answered within this is lost: a server that keeps its process alive but
+ * never answers a bad id (an unhandledRejection handler that only logs) has not kept serving.
+ * Two seconds is hundreds of times a product's answer here, even on a busy machine.
+ */
+export const ANSWER_BOUND_MS = 2000;
 const CONNECTIONS = 32;
 
 const isBad = (index: number, options: StreamOptions) => index >= options.firstBad && (index - options.firstBad) % options.badEvery === 0;
 
-function get(agent: Agent, port: number, path: string): Promise<{ status: number } | { error: string }> {
+function get(agent: Agent, port: number, path: string): Promise<{ status: number; body: string } | { error: string }> {
   return new Promise((resolve) => {
-    const req = request({ host: '127.0.0.1', port, path, agent, timeout: TIMEOUT_MS }, (res) => {
-      res.resume();
-      res.on('end', () => resolve({ status: res.statusCode ?? 0 }));
+    const req = request({ host: '127.0.0.1', port, path, agent, timeout: ANSWER_BOUND_MS }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (chunk: string) => (body += chunk));
+      res.on('end', () => resolve({ status: res.statusCode ?? 0, body }));
       res.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
     });
+    // The socket's idle timeout: no byte of an answer within the bound.
     req.on('timeout', () => req.destroy(Object.assign(new Error('timeout'), { code: 'ETIMEDOUT' })));
     req.on('error', (error: NodeJS.ErrnoException) => resolve({ error: error.code ?? error.message }));
     req.end();
   });
+}
+
+/** The id of the product an answer holds, if it holds one. */
+function productIdOf(body: string): number | undefined {
+  try {
+    return (JSON.parse(body) as { id?: number }).id;
+  } catch {
+    return undefined;
+  }
 }
 
 export async function runMixedStream(options: StreamOptions): Promise<StreamOutcome> {
@@ -66,14 +88,15 @@ export async function runMixedStream(options: StreamOptions): Promise<StreamOutc
       const wait = due - performance.now();
       if (wait > 1) await sleep(wait);
       const bad = isBad(index, options);
-      const path = bad ? '/api/products/not-a-number' : `/api/products/${1 + ((index * 7) % 2000)}`;
+      const id = 1 + ((index * 7) % 2000);
+      const path = bad ? '/api/products/not-a-number' : `/api/products/${id}`;
       const expected = bad ? 400 : 200;
       const sentMs = performance.now() - started;
       pending.push(
         get(agent, options.port, path).then((outcome) => ({
           sentMs,
           settledMs: performance.now() - started,
-          served: 'status' in outcome && outcome.status === expected,
+          served: 'status' in outcome && outcome.status === expected && (bad || productIdOf(outcome.body) === id),
           error: 'error' in outcome ? outcome.error : undefined,
         })),
       );
@@ -87,6 +110,7 @@ export async function runMixedStream(options: StreamOptions): Promise<StreamOutc
       requestsLost: lost.length,
       lostInFlight: lost.filter((outcome) => outcome.error === 'ECONNRESET').length,
       lostRefused: lost.filter((outcome) => outcome.error === 'ECONNREFUSED').length,
+      lostHung: lost.filter((outcome) => outcome.error === 'ETIMEDOUT').length,
       ...(lost.length ? { firstLossMs: Math.min(...lost.map((outcome) => outcome.sentMs)) } : {}),
       ...(failed.length ? { diedAtMs: Math.min(...failed.map((outcome) => outcome.settledMs)) } : {}),
     };

@@ -1,3 +1,3 @@
-// Negative control: fire-and-forget in the place of the queue: as quick, but the email lives
-// only in the API process, and a restart loses it.
+// Negative control: fire-and-forget in the place of the queue, wrong but fast: as quick, and
+// its answer (202, "sending") is not the queue's (202, "queued"), so a run refuses to judge it.
 import '../variants/fire-and-forget.js';

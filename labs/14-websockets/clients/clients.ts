@@ -44,16 +44,24 @@ const totalBytes = () => {
 let requests = 0; // HTTP requests the clients sent (push clients send none)
 const connected = new Set<number>();
 let reconnections = 0;
-/** tag → the latency of each receipt, in ms. */
-const receipts = new Map<string, number[]>();
+/** tag → client → the latency of its first receipt, in ms: a client that got a message twice counts once. */
+const receipts = new Map<string, Map<number, number>>();
+/** tag → receipts beyond a client's first. */
+const copies = new Map<string, number>();
+/** tag → the distinct `sentAt` stamps it arrived with (a few): the publisher's, unless a server rewrote the message. */
+const stamps = new Map<string, Set<number>>();
 
-function receive(messages: Message[]): void {
+function receive(client: number, messages: Message[]): void {
   const at = now();
   for (const message of messages) {
     if (typeof message.tag !== 'string') continue; // not a published message (a server's own heartbeat)
-    const list = receipts.get(message.tag) ?? [];
-    list.push(at - message.sentAt);
-    receipts.set(message.tag, list);
+    const seen = stamps.get(message.tag) ?? new Set<number>();
+    if (seen.size < 5) seen.add(message.sentAt);
+    stamps.set(message.tag, seen);
+    const byClient = receipts.get(message.tag) ?? new Map<number, number>();
+    if (byClient.has(client)) copies.set(message.tag, (copies.get(message.tag) ?? 0) + 1);
+    else byClient.set(client, at - message.sentAt);
+    receipts.set(message.tag, byClient);
   }
 }
 
@@ -116,7 +124,7 @@ async function pollingClient(i: number): Promise<void> {
     let interval = INTERVAL_MS;
     try {
       const answer = await first;
-      receive(answer.messages);
+      receive(i, answer.messages);
       since = newest(answer.messages, since);
       interval = answer.pollIntervalMs ?? INTERVAL_MS;
     } catch {
@@ -128,7 +136,7 @@ async function pollingClient(i: number): Promise<void> {
       due += interval;
       try {
         const { messages } = await getMessages(since, 10_000);
-        receive(messages);
+        receive(i, messages);
         since = newest(messages, since);
         if (!connected.has(i)) reconnections++;
         connected.add(i);
@@ -148,7 +156,7 @@ async function longPollingClient(i: number): Promise<void> {
       connected.add(i);
       try {
         const { messages } = await answer;
-        receive(messages);
+        receive(i, messages);
         since = newest(messages, since);
         // An empty answer means the server let the question time out (or does not hold
         // questions at all): pause before the next, so such a server cannot make us spin.
@@ -171,7 +179,7 @@ function wsClient(i: number): Promise<void> {
       connected.add(i);
       resolve();
     });
-    socket.on('message', (data) => receive([JSON.parse(String(data)) as Message]));
+    socket.on('message', (data) => receive(i, [JSON.parse(String(data)) as Message]));
     socket.on('close', () => connected.delete(i));
     socket.on('error', reject);
   });
@@ -190,7 +198,7 @@ function socketIoClient(i: number): Promise<void> {
     });
     socket.io.on('reconnect', () => reconnections++);
     socket.on('disconnect', () => connected.delete(i));
-    socket.on('message', (message: Message) => receive([message]));
+    socket.on('message', (message: Message) => receive(i, [message]));
   });
 }
 
@@ -216,7 +224,10 @@ serve((req, res) => {
         connected: connected.size,
         reconnections,
         window: from ? { ms: at - from.at, requests: requests - from.requests, bytes: totalBytes() - from.bytes } : null,
-        receipts: Object.fromEntries(receipts),
+        // Per tag: one latency per client that received it, the copies beyond that, the stamps it came with.
+        receipts: Object.fromEntries([...receipts].map(([tag, byClient]) => [tag, [...byClient.values()]])),
+        copies: Object.fromEntries(copies),
+        stamps: Object.fromEntries([...stamps].map(([tag, seen]) => [tag, [...seen]])),
       }),
     );
   } else {
