@@ -235,7 +235,7 @@ export default defineLab({
     'sticky-window-in-seconds': {
       file: 'controls/sticky-window-in-seconds.js',
       replaces: 'sticky-after-write',
-      summary: 'wrong but fast: the sticky window in seconds compared with milliseconds, over a millisecond after the write',
+      summary: 'wrong but fast: the sticky window in seconds compared with milliseconds, so it closes a millisecond after the write',
       rejects: ['sticky-reads-your-writes'],
     },
     'read-replica-as-wait-for-replay': {
