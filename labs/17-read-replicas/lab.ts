@@ -1,6 +1,6 @@
 import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import pg from 'pg';
+import type pg from 'pg';
 import { send } from '../../src/lab/http.js';
 import { defineLab } from '../../src/lab/define.js';
 import type { Answer, DriveContext } from '../../src/lab/types.js';
@@ -23,10 +23,17 @@ const LAG_SAMPLES = 3;
 
 const ALL_IDS = [...READ_IDS, ...FRESHNESS_IDS, ...WRITE_IDS, LAG_ID];
 
+/** A connected client; `pg` is imported only when a run needs it, so listing the labs loads no driver. */
+async function connect(url: string): Promise<pg.Client> {
+  const { default: driver } = await import('pg');
+  const client = new driver.Client({ connectionString: url });
+  await client.connect();
+  return client;
+}
+
 /** One statement on its own connection. */
 async function sql<Row extends object = Record<string, unknown>>(url: string, text: string, values: unknown[] = []): Promise<Row[]> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
+  const client = await connect(url);
   try {
     return (await client.query<Row>(text, values)).rows;
   } finally {
@@ -99,9 +106,7 @@ async function readAfterWrite({ port, round, order, checkAnswer }: DriveContext,
 
 /** The standby's lag by the servers' own figures: a commit's WAL position on the primary, polled for on the standby. */
 async function replicationLag(env: Record<string, string>): Promise<{ replayLagMs: number; reportedReplayLagMs: number }> {
-  const primary = new pg.Client({ connectionString: env.POSTGRES_PRIMARY_URL });
-  const standby = new pg.Client({ connectionString: env.POSTGRES_STANDBY_URL });
-  await Promise.all([primary.connect(), standby.connect()]);
+  const [primary, standby] = await Promise.all([connect(env.POSTGRES_PRIMARY_URL!), connect(env.POSTGRES_STANDBY_URL!)]);
   try {
     const lags: number[] = [];
     for (let sample = 0; sample < LAG_SAMPLES; sample++) {
@@ -166,8 +171,7 @@ export default defineLab({
     await sql(env.POSTGRES_STANDBY_URL!, `ALTER SYSTEM SET recovery_min_apply_delay = '${params.applyDelayMs}ms'`);
     await sql(env.POSTGRES_STANDBY_URL!, 'SELECT pg_reload_conf()');
     const [position] = await sql<{ lsn: string }>(primaryUrl, 'SELECT pg_current_wal_lsn()::text AS lsn');
-    const standby = new pg.Client({ connectionString: env.POSTGRES_STANDBY_URL });
-    await standby.connect();
+    const standby = await connect(env.POSTGRES_STANDBY_URL!);
     try {
       await waitForReplay(standby, position!.lsn);
     } finally {
@@ -320,8 +324,7 @@ export default defineLab({
   ],
   async calibrate(params, env): Promise<Record<string, number>> {
     // One read's server time, alone on one connection: what a pool of one can do per second.
-    const client = new pg.Client({ connectionString: env.POSTGRES_PRIMARY_URL });
-    await client.connect();
+    const client = await connect(env.POSTGRES_PRIMARY_URL!);
     try {
       for (let i = 0; i < 3; i++) await client.query(ITEM_SQL, [READ_IDS[i]]);
       const started = performance.now();
