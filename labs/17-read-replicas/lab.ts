@@ -105,7 +105,7 @@ async function readAfterWrite({ port, round, order, checkAnswer }: DriveContext,
 }
 
 /** The standby's lag by the servers' own figures: a commit's WAL position on the primary, polled for on the standby. */
-async function replicationLag(env: Record<string, string>): Promise<{ replayLagMs: number; reportedReplayLagMs: number }> {
+async function replicationLag(env: Record<string, string>): Promise<{ replayLagMs: number; reportedReplayLagMs?: number }> {
   const [primary, standby] = await Promise.all([connect(env.POSTGRES_PRIMARY_URL!), connect(env.POSTGRES_STANDBY_URL!)]);
   try {
     const lags: number[] = [];
@@ -118,7 +118,9 @@ async function replicationLag(env: Record<string, string>): Promise<{ replayLagM
     }
     // What the primary's walsender reports: the time from a commit flushed here to its replay there.
     const { rows } = await primary.query<{ ms: number | null }>("SELECT (extract(epoch FROM replay_lag) * 1000)::float8 AS ms FROM pg_stat_replication WHERE state = 'streaming'");
-    return { replayLagMs: median(lags), reportedReplayLagMs: rows[0]?.ms ?? 0 };
+    // NULL once the standby has been idle a while: then there is no figure, rather than a zero.
+    const reported = rows[0]?.ms;
+    return reported === null || reported === undefined ? { replayLagMs: median(lags) } : { replayLagMs: median(lags), reportedReplayLagMs: reported };
   } finally {
     await Promise.all([primary.end(), standby.end()]);
   }
