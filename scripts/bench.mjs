@@ -44,23 +44,41 @@ for (const [command, times] of Object.entries(startup)) {
   line(`devcap ${command}, median of 15`, `${Math.round(ms)} ms (+${Math.round(ms - bareMs)})`, '≤ bare node + 30 ms');
 }
 
-// 2. wall time of each lab, quick and default
+// 2. each lab, quick and default: wall time, rounds (and why they stopped), seconds of load,
+// and the wall time per second of load (what a run spends around its loads)
 const labs = (await loadAllLabs()).filter(({ lab }) => !labsArg || labsArg.includes(String(lab.day)));
+const totals = { quick: { wall: 0, load: 0 }, default: { wall: 0, load: 0 } };
+console.log('');
+console.log(`${'lab / mode'.padEnd(18)} ${'wall'.padStart(8)} ${'load'.padStart(8)} ${'wall/load'.padStart(9)}  rounds (stopped)        verdicts`);
 for (const { lab } of labs) {
   const modes = withDefault ? [['--quick'], []] : [['--quick']];
   for (const mode of modes) {
+    const name = mode.length ? 'quick' : 'default';
     const run = timeCommand(['lab', String(lab.day), ...mode, '--json']);
     let verdicts = 'no JSON';
+    let rounds = '';
+    let loadSec = 0;
     try {
       const result = JSON.parse(run.stdout);
       const counts = {};
       for (const claim of result.claims) counts[claim.verdict] = (counts[claim.verdict] ?? 0) + 1;
       verdicts = Object.entries(counts).map(([verdict, count]) => `${count} ${verdict}`).join(', ');
+      loadSec = result.runs.length * result.config.durationSec;
+      rounds = result.rounds ? `${result.rounds.ran}/${result.rounds.cap} (${result.rounds.stopped})` : `${result.config.rounds}`;
     } catch {}
-    line(`lab ${lab.day} ${mode.length ? '--quick' : 'default'} wall time`, `${(run.ms / 1000).toFixed(1)} s`, mode.length ? '≤ 15 s' : '≤ 60 s');
-    console.log(`${''.padEnd(44)} exit ${run.status}; ${verdicts}`);
+    totals[name].wall += run.ms / 1000;
+    totals[name].load += loadSec;
+    const ratio = loadSec ? (run.ms / 1000 / loadSec).toFixed(2) : '–';
+    console.log(
+      `${`lab ${lab.day} ${name}`.padEnd(18)} ${`${(run.ms / 1000).toFixed(1)} s`.padStart(8)} ${`${loadSec} s`.padStart(8)} ${ratio.padStart(9)}  ${rounds.padEnd(22)}  exit ${run.status}; ${verdicts}`,
+    );
   }
 }
+for (const [name, { wall, load }] of Object.entries(totals)) {
+  if (!wall) continue;
+  console.log(`${`all ${name}`.padEnd(18)} ${`${wall.toFixed(1)} s`.padStart(8)} ${`${load} s`.padStart(8)} ${(load ? wall / load : 0).toFixed(2).padStart(9)}  (labs run one by one)`);
+}
+console.log('');
 
 // 3. fidelity: devcap's load against the autocannon CLI, same Express server, same session
 const express = await loadLab('01-hello-throughput');
@@ -86,6 +104,18 @@ try {
     });
     theirs.push(cli);
   }
+  // What checking every answer costs: the same load with lab 1's checked request, and bare,
+  // alternating on the same server (issue: within 5% on lab 1).
+  const checked = [];
+  const unchecked = [];
+  const request = { path: '/', method: 'GET', expect: { json: { hello: 'world' } } };
+  for (let i = 0; i < 3; i++) {
+    checked.push((await runLoad({ port: server.port, path: '/', connections: 10, durationSec: 3, requests: [request], checkEvery: 1 })).primary.requestsPerSec);
+    unchecked.push((await runLoad({ port: server.port, path: '/', connections: 10, durationSec: 3 })).primary.requestsPerSec);
+  }
+  line('lab 1 express req/s, every answer checked', `${Math.round(median(checked))}`);
+  line('lab 1 express req/s, answers not checked', `${Math.round(median(unchecked))}`);
+  line('what checking answers costs in req/s', `${((1 - median(checked) / median(unchecked)) * 100).toFixed(1)}%`, 'within 5%');
   const a = median(ours);
   const b = median(theirs);
   line('lab 1 express req/s, devcap (median of 3)', `${Math.round(a)}`);

@@ -7,5 +7,5 @@ import { join } from 'node:path';
 import { COMPILED_LABS_DIR, describeLab, labFolders, loadLab } from '../dist/src/lab/registry.js';
 
 const entries = [];
-for (const folder of labFolders()) entries.push(describeLab(await loadLab(folder)));
+for (const folder of labFolders(COMPILED_LABS_DIR, false)) entries.push(describeLab(await loadLab(folder)));
 writeFileSync(join(COMPILED_LABS_DIR, 'manifest.json'), JSON.stringify(entries, null, 2) + '\n');

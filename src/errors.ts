@@ -17,6 +17,8 @@ export const ExitCode = {
 export class DevcapError extends Error {
   readonly code: `DEVCAP_${string}`;
   readonly exitCode: number;
+  /** More than the one line, shown only under --debug: what a failed child printed. */
+  detail?: string;
   constructor(code: `DEVCAP_${string}`, message: string, exitCode: number = ExitCode.usage) {
     super(message);
     this.name = 'DevcapError';

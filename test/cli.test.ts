@@ -50,9 +50,29 @@ describe('devcap --help and --version', () => {
   it('lab --help lists every flag', async () => {
     const result = await runCli(['lab', '--help']);
     expect(result.code).toBe(0);
-    for (const flag of ['--quick', '--duration <sec>', '--connections <n>', '--rounds <n>', '--set <name=value>', '--out <file>', '--html <file>', '--json', '--markdown', '--strict', '--no-color', '--debug']) {
+    for (const flag of ['--quick', '--duration <sec>', '--connections <n>', '--rounds <n>', '--set <name=value>', '--out <file>', '--html <file>', '--junit <file>', '--live', '--live-port <n>', '--room <url>', '--name <display name>', '--json', '--markdown', '--strict', '--no-color', '--debug']) {
       expect(result.stdout).toContain(flag);
     }
+  });
+
+  it('--rounds has one range: the option table (help), its error and the README say the same', async () => {
+    const { ROUNDS } = await import('../src/harness/rounds.js');
+    const { readFileSync } = await import('node:fs');
+    const help = await runCli(['lab', '--help']);
+    expect(help.stdout).toMatch(new RegExp(`--rounds <n>\\s+exactly n rounds per variant, ${ROUNDS.min} to ${ROUNDS.max}\\b`));
+    const below = await runCli(['lab', '2', '--rounds', String(ROUNDS.min - 1)]);
+    expect(below.stderr).toContain(`--rounds takes a whole number from ${ROUNDS.min} to ${ROUNDS.max}`);
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(readme).toMatch(new RegExp(`^\\| \`--rounds <n>\` \\| exactly n rounds per variant \\(${ROUNDS.min}–${ROUNDS.max}\\)`, 'm'));
+  });
+
+  it('room --help lists its flags, and the help names it', async () => {
+    const result = await runCli(['room', '--help']);
+    expect(result.code).toBe(0);
+    for (const flag of ['--port <n>', '--host <address>', '--code <code>', '--rate <n>', '--export <file>']) expect(result.stdout).toContain(flag);
+    const help = await runCli(['--help']);
+    expect(help.stdout).toMatch(/^\s+room \[options\]/m);
+    expect(help.stdout).toMatch(/^\s+devcap room --host 0\.0\.0\.0 /m);
   });
 
   it('check --help lists --watch and --json', async () => {
@@ -60,6 +80,7 @@ describe('devcap --help and --version', () => {
     expect(result.code).toBe(0);
     expect(result.stdout).toMatch(/^\s+--watch\s/m);
     expect(result.stdout).toMatch(/^\s+--json\s+print the outcome as one JSON object/m);
+    for (const flag of ['--junit <file>', '--room <url>', '--name <display name>']) expect(result.stdout).toContain(flag);
   });
 
   it('prints the version from package.json', async () => {
@@ -96,7 +117,9 @@ describe('bad input: one line, a DEVCAP_* code, exit 2, no stack trace', () => {
     ['zero connections', ['lab', '2', '--connections', '0'], /DEVCAP_BAD_OPTION: --connections/],
     ['a non-number', ['lab', '2', '--rounds', 'many'], /DEVCAP_BAD_OPTION: --rounds/],
     ['a fractional duration', ['lab', '2', '--duration', '1.5'], /DEVCAP_BAD_OPTION/],
-    ['one round (no interval possible)', ['lab', '2', '--rounds', '1'], /DEVCAP_BAD_OPTION: --rounds/],
+    ['one round (no interval possible)', ['lab', '2', '--rounds', '1'], /DEVCAP_BAD_OPTION: --rounds takes a whole number from 3 to 50 \(got "1"\)$/],
+    ['two rounds (fewer than every mode runs)', ['lab', '2', '--rounds', '2'], /DEVCAP_BAD_OPTION: --rounds takes a whole number from 3 to 50 \(got "2"\)$/],
+    ['51 rounds', ['lab', '2', '--rounds', '51'], /DEVCAP_BAD_OPTION: --rounds takes a whole number from 3 to 50 \(got "51"\)$/],
     ['an unknown flag', ['lab', '2', '--fast'], /DEVCAP_USAGE: unknown option '--fast'/],
     ['an unknown command', ['bench'], /DEVCAP_USAGE: unknown command 'bench'/],
     ['a missing lab', ['lab'], /DEVCAP_USAGE: missing required argument/],
@@ -116,9 +139,36 @@ describe('bad input: one line, a DEVCAP_* code, exit 2, no stack trace', () => {
     ['an unwritable --out', ['lab', '1', '--out', '/nonexistent/dir/x.json'], /DEVCAP_BAD_OUT: --out \/nonexistent\/dir\/x\.json: cannot write the results there \(no such directory/],
     ['--html in a missing directory', ['lab', '1', '--html', '/nonexistent/dir/r.html'], /DEVCAP_BAD_HTML: --html \/nonexistent\/dir\/r\.html: cannot write the page there \(no such directory: \/nonexistent\/dir\)$/],
     ['--html naming a directory', ['lab', 'all', '--quick', '--html', '/tmp'], /DEVCAP_BAD_HTML: --html \/tmp: cannot write the page there \(it is a directory\)$/],
+    ['--junit in a missing directory', ['lab', '1', '--junit', '/nonexistent/dir/r.xml'], /DEVCAP_BAD_JUNIT: --junit \/nonexistent\/dir\/r\.xml: cannot write the JUnit report there \(no such directory: \/nonexistent\/dir\)$/],
+    ['check --junit naming a directory', ['check', '2', '/tmp', '--junit', '/tmp'], /DEVCAP_BAD_JUNIT: --junit \/tmp: cannot write the JUnit report there \(it is a directory\)$/],
+    ['--live-port without --live', ['lab', '1', '--live-port', '8080'], /DEVCAP_BAD_OPTION: --live-port sets the port of the --live page: add --live$/],
+    ['--room without --name', ['lab', '1', '--room', 'http://127.0.0.1:7420/join/K7QF2M'], /DEVCAP_BAD_NAME: --room needs --name "the name the room shows": a display name is required$/],
+    ['--name without --room', ['lab', '1', '--name', 'Ann'], /DEVCAP_BAD_OPTION: --name is the name a room shows: it goes with --room <url>$/],
+    ['--room without its code', ['lab', '1', '--room', 'http://127.0.0.1:7420/', '--name', 'Ann'], /DEVCAP_BAD_ROOM: --room http:\/\/127\.0\.0\.1:7420\/: give the URL the room printed, with its code/],
+    ['--room that is not a URL', ['check', '2', 'mine.ts', '--room', 'room 12', '--name', 'Ann'], /DEVCAP_BAD_ROOM: --room room 12: not a URL/],
+    ['a --name with control characters', ['lab', '1', '--room', 'http://127.0.0.1:7420/join/K7QF2M', '--name', 'Ann\u001b[2J'], /DEVCAP_BAD_NAME: .*control or direction characters$/],
+    ['room --code too short', ['room', '--code', 'ab'], /DEVCAP_BAD_OPTION: --code takes 4 to 32 letters and digits$/],
     ['check --json with --watch', ['check', '2', 'mine.ts', '--json', '--watch'], /DEVCAP_BAD_OPTION: --json prints one outcome and --watch checks again on every save/],
     ['a remote --redis-url', ['lab', '12', '--redis-url', 'redis://10.0.0.1:6379'], /DEVCAP_REMOTE_REDIS: --redis-url names 10\.0\.0\.1.*--allow-remote/],
     ['a remote DEVCAP_REDIS_URL', ['lab', '12', '--quick'], /DEVCAP_REMOTE_REDIS: DEVCAP_REDIS_URL names/, { DEVCAP_REDIS_URL: 'redis://10.0.0.1' }],
+    // Every folder, port and name devcap makes, opens or looks up for the user: refused at once, before anything starts.
+    ['an exercise folder that cannot be made (under /proc)', ['exercise', '2', '/proc/nope/deeper'], /DEVCAP_BAD_DIR: cannot write the exercise to \/proc\/nope\/deeper \(no such directory: \/proc\)$/],
+    ['an exercise folder under a file', ['exercise', '2', `${BIN_PACKAGE}/sub/dir`], /DEVCAP_BAD_DIR: cannot write the exercise to .*\(not a directory: .*package\.json\)$/],
+    ['a state directory that cannot be made (lab)', ['lab', '1', '--quick'], /DEVCAP_BAD_STATE_DIR: cannot keep devcap's state in \/proc\/nope\/state \(no such directory: \/proc\); set DEVCAP_STATE_DIR to a folder you can write$/, { DEVCAP_STATE_DIR: '/proc/nope/state' }],
+    ['a state directory under a file (serve)', ['serve', '2'], /DEVCAP_BAD_STATE_DIR: .*\(not a directory: .*package\.json\)/, { DEVCAP_STATE_DIR: `${BIN_PACKAGE}/state` }],
+    ['a state directory that cannot be made (profile)', ['profile', '2', 'pbkdf2-sync'], /DEVCAP_BAD_STATE_DIR: /, { DEVCAP_STATE_DIR: '/proc/nope/state' }],
+    ['a temp directory that cannot be used', ['lab', '1', '--quick'], /DEVCAP_BAD_TMPDIR: cannot make temp dirs in \/proc\/nope \(no such directory: \/proc\/nope\); set TMPDIR to a folder you can write$/, { TMPDIR: '/proc/nope' }],
+    ['--out under /proc', ['lab', '1', '--out', '/proc/nope/deeper/x.json'], /DEVCAP_BAD_OUT: --out \/proc\/nope\/deeper\/x\.json: cannot write the results there \(no such directory/],
+    ['--html under /proc', ['lab', '1', '--html', '/proc/nope/deeper/r.html'], /DEVCAP_BAD_HTML: --html \/proc\/nope\/deeper\/r\.html: cannot write the page there \(no such directory/],
+    ['profile --out under /proc', ['profile', '2', 'pbkdf2-sync', '--out', '/proc/nope/deeper'], /DEVCAP_BAD_OUT: --out \/proc\/nope\/deeper: no such folder$/],
+    ['serve --host that is not an address or a name', ['serve', '2', '--host', '999.1.1.1'], /DEVCAP_BAD_HOST: --host 999\.1\.1\.1 is not an address or a name this machine resolves \(no such name\)/],
+    ['serve --host a name that does not resolve', ['serve', '2', '--host', 'no-such-host.invalid'], /DEVCAP_BAD_HOST: --host no-such-host\.invalid is not an address or a name this machine resolves/],
+    ['serve --host an address of another machine', ['serve', '2', '--host', '192.0.2.1'], /DEVCAP_BAD_HOST: --host 192\.0\.2\.1 is not an address of this machine/],
+    ['serve --host ""', ['serve', '2', '--host', ''], /DEVCAP_BAD_HOST: --host takes an address or a name/],
+    ['a Redis URL without a host', ['lab', '12', '--quick'], /DEVCAP_BAD_OPTION: DEVCAP_REDIS_URL takes a URL with a host/, { DEVCAP_REDIS_URL: 'redis://' }],
+    ['serve --port 0', ['serve', '2', '--port', '0'], /DEVCAP_BAD_OPTION: --port takes a whole number from 1 to 65535/],
+    ['a --redis-url whose host does not resolve', ['lab', '12', '--quick', '--allow-remote', '--redis-url', 'redis://no-such-host.invalid:6379'], /DEVCAP_BAD_REDIS_URL: --redis-url names no-such-host\.invalid, which this machine does not resolve \(no such name\)$/],
+    ['a DEVCAP_REDIS_URL whose host does not resolve', ['lab', '12', '--quick', '--allow-remote'], /DEVCAP_BAD_REDIS_URL: DEVCAP_REDIS_URL names no-such-host\.invalid/, { DEVCAP_REDIS_URL: 'redis://no-such-host.invalid' }],
   ];
   it.each(cases)('%s', async (_name, args, message, env) => {
     const result = await runCli(args, { env });
@@ -131,10 +181,41 @@ describe('bad input: one line, a DEVCAP_* code, exit 2, no stack trace', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
   });
 
+  it('the issue\'s two inputs answer at once: no hang on a folder under /proc, no variant started for a bad --host', async () => {
+    for (const args of [['exercise', '2', '/proc/nope/deeper'], ['serve', '2', '--host', '999.1.1.1']]) {
+      const started = Date.now();
+      const result = await runCli(args);
+      // devcap's own start is most of it; a hang, a lookup timeout (3 s) or a started variant is far more
+      expect(Date.now() - started, args.join(' ')).toBeLessThan(2500);
+      expect(result.code).toBe(2);
+    }
+  });
+
+  it('serve --port in use is refused before anything starts', async () => {
+    const { createServer } = await import('node:net');
+    const taken = createServer();
+    await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
+    const port = (taken.address() as { port: number }).port;
+    try {
+      const result = await runCli(['serve', '2', '--port', String(port)]);
+      expect(result.code).toBe(2);
+      expect(result.stdout).toBe('');
+      expect(result.stderr).toBe(`devcap: DEVCAP_PORT_IN_USE: port ${port} is in use; choose another --port or leave it out for a free one\n`);
+    } finally {
+      taken.close();
+    }
+  });
+
   it('more connections than open files allow: DEVCAP_TOO_BIG naming --connections', () => {
     const run = spawnSync('bash', ['-c', `ulimit -n 300; exec '${process.execPath}' '${BIN}' lab 1 --connections 500`], { encoding: 'utf8' });
     expect(run.status).toBe(2);
     expect(run.stderr).toMatch(/^devcap: DEVCAP_TOO_BIG: lab 1 at 500 connections needs about \d+ open files, and the limit here is 300 \(ulimit -n\): lower --connections to \d+ or less, or raise ulimit -n\n$/);
+  });
+
+  it('without /proc (DEVCAP_PLATFORM_NO_PROC=1) the open-file limit comes from ulimit -n, and refuses the same way', () => {
+    const run = spawnSync('bash', ['-c', `ulimit -n 300; exec '${process.execPath}' '${BIN}' lab 1 --connections 500`], { encoding: 'utf8', env: { ...process.env, DEVCAP_PLATFORM_NO_PROC: '1' } });
+    expect(run.status).toBe(2);
+    expect(run.stderr).toMatch(/^devcap: DEVCAP_TOO_BIG: lab 1 at 500 connections needs about \d+ open files, and the limit here is 300 \(ulimit -n\)/);
   });
 
   it('--debug adds the stack trace', async () => {
@@ -218,5 +299,15 @@ describe('devcap doctor', () => {
     const json = await runCli(['doctor', '--json']);
     const findings = JSON.parse(json.stdout) as Array<{ check: string; value: string }>;
     expect(findings.find((finding) => finding.check === 'node')!.value).toBe(process.version);
+  });
+
+  it('without /proc (DEVCAP_PLATFORM_NO_PROC=1: os.freemem, ulimit -n) finds the same checks, memory and open files read the portable way', async () => {
+    const result = await runCli(['doctor', '--json'], { env: { DEVCAP_PLATFORM_NO_PROC: '1' } });
+    const findings = JSON.parse(result.stdout) as Array<{ check: string; value: string }>;
+    const linux = JSON.parse((await runCli(['doctor', '--json'])).stdout) as Array<{ check: string; value: string }>;
+    expect(findings.map((finding) => finding.check)).toEqual(linux.map((finding) => finding.check));
+    const value = (list: typeof findings, check: string) => list.find((finding) => finding.check === check)?.value;
+    expect(value(findings, 'open files')).toBe(value(linux, 'open files'));
+    expect(value(findings, 'memory')).toMatch(/\d/);
   });
 });

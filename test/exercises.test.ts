@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { readManifest, SOURCE_LABS_DIR } from '../dist/src/lab/registry.js';
+import { parseJunit } from './parse-junit.js';
 import { runCli, type CliResult } from './run-cli.js';
 
 // Each exercise, as a learner meets it: the starting file `devcap exercise` writes fails
@@ -35,7 +36,8 @@ describe.each(labs.map((entry) => [entry.day, entry.slug, entry] as const))('lab
     const written = await runCli(['exercise', String(day), folder], { env });
     expect(written.code).toBe(0);
     const start = readdirSync(folder).find((name) => name.endsWith('.ts'))!;
-    const result = await runCli(['check', String(day), join(folder, start), '--json'], { env });
+    const junit = join(folder, 'start.xml');
+    const result = await runCli(['check', String(day), join(folder, start), '--json', '--junit', junit], { env });
     const outcome = JSON.parse(result.stdout) as {
       lab: { day: number; slug: string };
       file: string;
@@ -58,21 +60,30 @@ describe.each(labs.map((entry) => [entry.day, entry.slug, entry] as const))('lab
     expect(outcome.hint).toBe(exercise.hint);
     expect(result.stderr).toBe('');
     expect(result.code).toBe(1);
+    // --junit: the exercise's claims as cases, and "not yet" a failure a CI job (GitHub Classroom) reports.
+    const suite = parseJunit(readFileSync(junit, 'utf8')).testsuites.testsuite[0]!;
+    expect(suite.name).toBe(`check ${day} · ${entry.slug} · ${start}`);
+    expect(suite.testcase.map((testcase) => testcase.name.split(':')[0])).toEqual(exercise.claims);
+    for (const [index, claim] of outcome.claims.entries()) expect(Boolean(suite.testcase[index]!.failure || suite.testcase[index]!.error)).toBe(claim.verdict !== 'confirmed');
+    expect(Number(suite.failures)).toBeGreaterThan(0);
   });
 
   it('the reference solution passes it: "passed", exit 0', async () => {
     const solution = join(folder, 'solution.ts');
     copyFileSync(join(SOURCE_LABS_DIR, entry.folder, 'variants', `${exercise.replaces[0]}.ts`), solution);
-    let result: CliResult = await runCli(['check', String(day), solution], { env });
+    const junit = join(folder, 'solution.xml');
+    let result: CliResult = await runCli(['check', String(day), solution, '--junit', junit], { env });
     // A check without a verdict (undecided: every estimate past its threshold, an interval
     // still too wide on a busy machine; or an invalid run) is what a learner would run again.
     const undecided = (run: CliResult) => (run.code === 1 && /^not yet decided:/m.test(run.stdout)) || run.code === 4;
-    if (undecided(result)) result = await runCli(['check', String(day), solution], { env });
+    if (undecided(result)) result = await runCli(['check', String(day), solution, '--junit', junit], { env });
     expect(result.stderr).not.toMatch(/DEVCAP_/);
     expect(result.stdout).toMatch(/^passed: solution\.ts does what the lesson says/m);
     // Passed with the lab's own file: nothing to show against it.
     expect(result.stdout).toMatch(/^Your file is the lab's own solution/m);
     expect(result.code).toBe(0);
+    const suite = parseJunit(readFileSync(junit, 'utf8')).testsuites.testsuite[0]!;
+    expect([suite.tests, suite.failures, suite.errors, suite.skipped]).toEqual([String(exercise.claims.length), '0', '0', '0']);
   });
 
   // The wrong solutions a class hands in (exercise/wrong/*.ts, each opening with

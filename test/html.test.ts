@@ -1,11 +1,11 @@
-import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { chromium } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { LabResult } from '../src/report/result.js';
+import { requireChromium } from './chromium.js';
 import { runCli } from './run-cli.js';
 
 // `devcap lab 1 --quick --html r.html`, then the page in a real headless Chromium: every
@@ -13,19 +13,9 @@ import { runCli } from './run-cli.js';
 const dir = mkdtempSync(join(tmpdir(), 'devcap-html-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
 
-/** DEVCAP_CHROMIUM, else Debian's /usr/bin/chromium, else `chromium` on PATH. */
-function findChromium(): string | undefined {
-  if (process.env.DEVCAP_CHROMIUM) return process.env.DEVCAP_CHROMIUM;
-  if (existsSync('/usr/bin/chromium')) return '/usr/bin/chromium';
-  const which = spawnSync('sh', ['-c', 'command -v chromium'], { encoding: 'utf8' });
-  return which.status === 0 && which.stdout.trim() ? which.stdout.trim() : undefined;
-}
-
 describe('lab 1 --quick --html, opened in Chromium', () => {
   it('draws every chart from the result, with no error and no request', async () => {
-    const executablePath = findChromium();
-    const missing = 'no Chromium to open the page in: apt-get install chromium (Debian/Ubuntu), or set DEVCAP_CHROMIUM to a Chromium or Chrome binary';
-    expect(executablePath !== undefined && existsSync(executablePath), `${missing} (looked for ${executablePath ?? '/usr/bin/chromium and chromium on PATH'})`).toBe(true);
+    const executablePath = requireChromium();
 
     const page = join(dir, 'r.html');
     const out = join(dir, 'r.jsonl');
@@ -63,7 +53,8 @@ describe('lab 1 --quick --html, opened in Chromium', () => {
       });
 
       const judged = result.claims.filter((claim) => claim.ci95 || claim.kind === 'count');
-      expect(charts.map((chart) => chart.kind)).toEqual(['rounds', ...judged.map(() => 'interval'), ...(result.model ? ['model'] : [])]);
+      // The last round second by second: req/s, event-loop delay, loop utilisation and RSS.
+      expect(charts.map((chart) => chart.kind)).toEqual(['rounds', 'timeline', 'timeline', 'timeline', 'timeline', ...judged.map(() => 'interval'), ...(result.model ? ['model'] : [])]);
       for (const chart of charts) {
         expect(chart.datasets, `${chart.kind}: a Chart.js chart on the canvas`).not.toBeNull();
         expect(chart.width).toBeGreaterThan(0);

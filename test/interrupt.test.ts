@@ -1,6 +1,9 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { findRedis } from '../dist/src/infra/redis.js';
 import { childrenOf, isAlive, runCli, waitUntilGone } from './run-cli.js';
+
+const redisInstalled = findRedis({ PATH: process.env.PATH }).kind === 'binary';
 
 function cmdline(pid: number): string {
   try {
@@ -32,5 +35,30 @@ describe('Ctrl-C mid-run', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
     await waitUntilGone(seen);
     for (const child of seen) expect(isAlive(child), `child ${child} (${cmdline(child)}) still running`).toBe(false);
+  });
+});
+
+describe.skipIf(!redisInstalled)('SIGTERM mid-run of lab 13', () => {
+  // Stopped while the lab's own BullMQ queue in devcap's process is connected to the Redis
+  // being torn down (the drive after the queue variant's load: it counts the jobs left and
+  // empties the queue). BullMQ console.error'ed the lost connection's ECONNRESET, a raw stack.
+  it('tears the queue and its Redis down in silence: no stack trace, one "interrupted" line, exit 143', async () => {
+    const run = runCli(['lab', '13']);
+    let stderr = '';
+    const queueRound = new Promise<void>((resolve) => {
+      run.child.stderr!.on('data', (chunk: Buffer | string) => {
+        stderr += chunk.toString();
+        if (/bullmq-queue, 1 connection, round 1\//.test(stderr)) resolve();
+      });
+    });
+    await Promise.race([queueRound, run]);
+    // its 3 s load, then the drive
+    await new Promise((resolve) => setTimeout(resolve, 3600));
+    run.child.kill('SIGTERM');
+    const result = await run;
+    expect(result.code).toBe(143);
+    expect(result.stderr).toMatch(/devcap: interrupted \(SIGTERM\); stopped \d+ process/);
+    expect(result.stderr).not.toMatch(/\n\s+at |ECONNRESET|errno/);
+    expect(result.stderr.split('\n').filter((line) => line && !line.startsWith('devcap: '))).toEqual([]);
   });
 });

@@ -1,5 +1,5 @@
-import { spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { spawn, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -18,11 +18,27 @@ let dirs: string[] = [];
 afterEach(() => {
   for (const dir of dirs.splice(0)) rmSync(dir, { recursive: true, force: true });
 });
-function isolated(): { env: Record<string, string | undefined>; tmp: string; state: string } {
+function isolated(platform: Record<string, string> = {}): { env: Record<string, string | undefined>; tmp: string; state: string } {
   const tmp = mkdtempSync(join(tmpdir(), 'devcap-lifecycle-tmp-'));
   const state = mkdtempSync(join(tmpdir(), 'devcap-lifecycle-state-'));
   dirs.push(tmp, state);
-  return { env: { TMPDIR: tmp, DEVCAP_STATE_DIR: state, REDIS_URL: undefined, DEVCAP_REDIS_URL: undefined }, tmp, state };
+  return { env: { TMPDIR: tmp, DEVCAP_STATE_DIR: state, REDIS_URL: undefined, DEVCAP_REDIS_URL: undefined, ...platform }, tmp, state };
+}
+
+/**
+ * Where there is no /proc (macOS, Windows) devcap's watchdog and sweep tell their processes
+ * by `ps` instead. DEVCAP_PLATFORM_NO_PROC=1 makes devcap take those paths here, so the same
+ * tests run through them. (The tests themselves still watch the processes through /proc.)
+ */
+const PLATFORMS: Array<{ name: string; env: Record<string, string> }> = [
+  { name: 'reading /proc', env: {} },
+  { name: 'as without /proc (DEVCAP_PLATFORM_NO_PROC=1: ps, os.freemem, ulimit -n)', env: { DEVCAP_PLATFORM_NO_PROC: '1' } },
+];
+
+async function spawnIdle(...args: string[]) {
+  const child = spawn(process.execPath, ['-e', 'setInterval(() => {}, 1000)', ...args], { stdio: 'ignore' });
+  await new Promise((resolve) => child.once('spawn', resolve));
+  return child;
 }
 
 /** Starts `lab` and waits until every part named in `parts` shows in a descendant's command line. */
@@ -45,9 +61,9 @@ async function expectAllGoneWithin(ms: number, seen: Map<number, string>): Promi
   for (const [pid, command] of seen) expect(isAlive(pid), `${pid} (${command}) still running`).toBe(false);
 }
 
-describe.skipIf(process.platform !== 'linux')('a run that is killed', () => {
+describe.skipIf(process.platform !== 'linux').each(PLATFORMS)('a run that is killed, $name', ({ env: platform }) => {
   it.skipIf(!redisInstalled)('SIGKILL in the middle of lab 12: within 5 s no process and no temp dir of that run is left', async () => {
-    const { env, tmp } = isolated();
+    const { env, tmp } = isolated(platform);
     const { run, seen } = await startUntil(['lab', '12', '--quick'], env, ['redis-server', 'database-server', '/variants/', 'watchdog']);
     await sleep(300);
     for (const child of await descendantsOf(run.child.pid!)) seen.set(child, cmdline(child));
@@ -58,7 +74,7 @@ describe.skipIf(process.platform !== 'linux')('a run that is killed', () => {
   });
 
   it.skipIf(!redisInstalled)('SIGKILL in the middle of lab 13: the queue worker beside the API goes too, with Redis and the mail provider, within 5 s', async () => {
-    const { env } = isolated();
+    const { env } = isolated(platform);
     const { run, seen } = await startUntil(['lab', '13', '--quick', '--claims', 'queue-answers-at-once'], env, ['redis-server', 'smtp-provider', 'bullmq-queue', 'email-worker', 'watchdog']);
     run.child.kill('SIGKILL');
     await run;
@@ -66,7 +82,7 @@ describe.skipIf(process.platform !== 'linux')('a run that is killed', () => {
   });
 
   it('Ctrl-C in the middle of lab 15: the order service and its four services are stopped, exit 130', async () => {
-    const { env } = isolated();
+    const { env } = isolated(platform);
     const { run, seen } = await startUntil(['lab', '15', '--quick', '--claims', 'monolith-serves-more'], env, ['split-keepalive', 'services/users', 'services/stock', 'services/payments', 'services/notifications']);
     run.child.kill('SIGINT');
     const result = await run;
@@ -75,7 +91,7 @@ describe.skipIf(process.platform !== 'linux')('a run that is killed', () => {
   });
 
   it('SIGKILL while lab 3 serves its data file: the temp dir goes too, within 5 s', async () => {
-    const { env, tmp } = isolated();
+    const { env, tmp } = isolated(platform);
     const { run, seen } = await startUntil(['lab', '3', '--quick'], env, ['/variants/']);
     expect(readdirSync(tmp).filter((name) => name.startsWith('devcap-blocking-io-'))).toHaveLength(1);
     run.child.kill('SIGKILL');
@@ -101,7 +117,7 @@ describe.skipIf(process.platform !== 'linux')('a run that is killed', () => {
   });
 
   it.skipIf(!redisInstalled)('SIGTERM: cleans up, says so, exits 143, leaves no process and no record', async () => {
-    const { env, state } = isolated();
+    const { env, state } = isolated(platform);
     const { run, seen } = await startUntil(['lab', '12', '--quick'], env, ['redis-server', 'database-server', '/variants/']);
     run.child.kill('SIGTERM');
     const result = await run;
@@ -110,6 +126,42 @@ describe.skipIf(process.platform !== 'linux')('a run that is killed', () => {
     expect(result.stderr).not.toMatch(/\n\s+at /);
     await expectAllGoneWithin(2000, seen);
     expect(existsSync(join(state, 'runs')) ? readdirSync(join(state, 'runs')) : []).toEqual([]);
+  });
+  it("the next run's sweep: what a run that died with its watchdog left (its record names them) is removed; a pid that is now another program is spared", async () => {
+    const { env, tmp, state } = isolated(platform);
+    // A run killed with its watchdog (a power cut) left its record, a process still running and a temp dir.
+    const gone = await spawnIdle();
+    gone.kill('SIGKILL');
+    await new Promise((resolve) => gone.once('exit', resolve));
+    const leftover = await spawnIdle('leftover');
+    const reused = await spawnIdle('another-program');
+    try {
+      const leftDir = mkdtempSync(join(tmp, 'devcap-leftover-'));
+      mkdirSync(join(state, 'runs'), { recursive: true });
+      const record = {
+        pid: gone.pid,
+        signature: `${process.execPath} ${BIN} lab 3`,
+        startedAt: new Date().toISOString(),
+        processes: [
+          { pid: leftover.pid, signatures: [leftover.spawnargs.join(' ')] },
+          // the pid of a process of that run, since given by the system to another program
+          { pid: reused.pid, signatures: [`${process.execPath} /devcap/labs/03-blocking-io/variants/read-file-sync.js`] },
+        ],
+        tempDirs: [leftDir],
+      };
+      writeFileSync(join(state, 'runs', `${gone.pid}.json`), JSON.stringify(record));
+      // The sweep runs first thing; this run then stops at its bad --variant, having started nothing.
+      const result = await runCli(['lab', '3', '--variant', 'no-such-variant=x.js'], { env });
+      expect(result.code).toBe(2);
+      expect(result.stderr).toMatch(/^devcap: removed 2 leftovers of an earlier run that did not end cleanly\n/);
+      await expectAllGoneWithin(2000, new Map([[leftover.pid!, 'leftover']]));
+      expect(isAlive(reused.pid!)).toBe(true);
+      expect(existsSync(leftDir)).toBe(false);
+      expect(readdirSync(join(state, 'runs'))).toEqual([]);
+    } finally {
+      leftover.kill('SIGKILL');
+      reused.kill('SIGKILL');
+    }
   });
 });
 

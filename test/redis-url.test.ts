@@ -1,6 +1,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { findRedis, freePort, ping } from '../dist/src/infra/redis.js';
+import { findRedis, ping } from '../dist/src/infra/redis.js';
+import { freePort } from '../dist/src/lab/helpers.js';
 import type { LabResult } from '../dist/src/report/result.js';
 import { cmdline, descendantsOf, runCli } from './run-cli.js';
 

@@ -30,6 +30,13 @@ export default defineLab({
       summary: 'Express computing for 3 ms per request: at most ~333 req/s on one thread',
       rejects: ['express-over-1000'],
     },
+    'empty-answer-as-express': {
+      file: 'controls/empty-answer-as-express.js',
+      replaces: 'express',
+      summary: 'Express answering an empty 200 instead of {"hello":"world"}: fast and wrong',
+      rejects: ['express-over-1000'],
+      expect: 'invalid',
+    },
   },
   claims: [
     {

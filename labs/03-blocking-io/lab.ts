@@ -74,7 +74,7 @@ export default defineLab({
   },
   report: {
     headline: 'sideLatencyP50Ms',
-    columns: ['requestsPerSec', 'sideLatencyP50Ms', 'sideLatencyP99Ms', 'eventLoopDelayP99Ms', 'eventLoopUtilization', 'serverCpuCores', 'generatorCpuCores'],
+    columns: ['requestsPerSec', 'sideLatencyP50Ms', 'sideLatencyP99Ms', 'eventLoopDelayP99Ms', 'eventLoopUtilization', 'serverCpuCores', 'serverCpuMsPerRequest', 'generatorCpuCores'],
   },
   controls: {
     'read-file-async-as-sync': {
@@ -82,6 +82,19 @@ export default defineLab({
       replaces: 'read-file-sync',
       summary: 'fs.promises.readFile of the big file in the place of readFileSync: the read leaves the event loop',
       rejects: ['sync-read-blocks-for-as-long-as-it-reads'],
+    },
+    'unawaited-read-as-async': {
+      file: 'controls/unawaited-read-as-async.js',
+      replaces: 'read-file-async',
+      summary: 'fs.promises.readFile without await: answers {} at once while the read runs on',
+      rejects: ['sync-read-blocks-for-as-long-as-it-reads'],
+      expect: 'invalid',
+    },
+    'size-cached-after-first-read-as-async': {
+      file: 'controls/size-cached-after-first-read-as-async.js',
+      replaces: 'read-file-async',
+      summary: "the first read's size kept and answered to every request after it, in the place of read-file-async",
+      rejects: ['async-still-reads-the-file'],
     },
   },
   claims: [
@@ -97,6 +110,17 @@ export default defineLab({
       numerator: 'read-file-sync',
       denominator: 'read-file-async',
       relativeTo: { numerator: 'read-file-sync-tiny', denominator: 'read-file-async-tiny' },
+      atLeast: 3,
+    },
+    // The answer is only the file's size, which stat gives without reading (and a size read
+    // once at start gives for ever): the read itself has to show, in the server's CPU.
+    {
+      kind: 'ratio',
+      id: 'async-still-reads-the-file',
+      statement: 'fs.promises.readFile still reads the whole file on every request: a big-file request costs the server at least 3× the CPU of a tiny-file one.',
+      metric: 'serverCpuMsPerRequest',
+      numerator: 'read-file-async',
+      denominator: 'read-file-async-tiny',
       atLeast: 3,
     },
   ],

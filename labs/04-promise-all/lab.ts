@@ -148,6 +148,13 @@ export default defineLab({
       summary: 'the Promise.all server in the place of promise-all-settled: one failed call fails the whole dashboard',
       rejects: ['all-settled-partial'],
     },
+    'first-dashboard-cached-as-promise-all': {
+      file: 'controls/first-dashboard-cached-as-promise-all.js',
+      replaces: 'promise-all',
+      summary: 'Promise.all, then the first dashboard kept in one variable and served for every id',
+      rejects: ['all-costs-the-max'],
+      expect: 'invalid',
+    },
   },
   claims: [
     // Judged against the model, round by round: with --set delays the lesson stays true

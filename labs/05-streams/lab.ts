@@ -144,6 +144,13 @@ export default defineLab({
       summary: 'pipeline() in the place of write() ignoring backpressure',
       rejects: ['slow-client-ignoring-vs-pipeline'],
     },
+    'first-chunk-as-pipeline': {
+      file: 'controls/first-chunk-as-pipeline.js',
+      replaces: 'stream-pipeline',
+      summary: "the download ends with the stream's first 64 KiB chunk, in the place of stream-pipeline",
+      rejects: ['rss-buffered-vs-pipeline', 'ttfb-buffered-vs-pipeline', 'slow-client-ignoring-vs-pipeline'],
+      expect: 'invalid',
+    },
   },
   claims: [
     {

@@ -6,6 +6,8 @@ import type { ScenarioContext, ScenarioResponse, ScenarioStep } from '../../src/
 const BODY_BYTES = 256 * 1024;
 const TOKEN = 'lab-06-token';
 const AUTHORIZED = { authorization: `Bearer ${TOKEN}` };
+/** A token nobody issued: what anyone can put in the lesson's `token` header. */
+const MADE_UP = 'made-up-by-anyone';
 /** The record the refused DELETE aims at. */
 const TARGET = 3;
 
@@ -61,6 +63,11 @@ async function headersSentLogged(context: ScenarioContext, waitMs = 0): Promise<
   return true;
 }
 
+/** GET /profile with these headers: the status, and the body the lesson's route or its 401 sends. */
+function profile(name: string, headers: Record<string, string>, expectStatus: 200 | 401): ScenarioStep {
+  return { name, path: '/profile', headers, expectStatus, expect: { body: expectStatus === 200 ? 'Private profile' : 'Unauthorized' } };
+}
+
 export default defineLab({
   day: 6,
   slug: 'middleware',
@@ -71,8 +78,29 @@ export default defineLab({
     'auth-before-json': { file: 'variants/auth-before-json.js', summary: 'the auth check then express.json(): refused before parsing' },
     'auth-returns-early': { file: 'variants/auth-returns-early.js', summary: 'auth middleware that returns after its 401' },
     'auth-missing-return': { file: 'variants/auth-missing-return.js', summary: 'auth middleware that sends 401 and calls next() anyway' },
+    'auth-token-present': { file: 'variants/auth-token-present.js', summary: "the lesson's middleware: a `token` header must be present, any value will do" },
+    'auth-token-checked': { file: 'variants/auth-token-checked.js', summary: "the lesson's middleware, the token compared with the API's own" },
   },
   controls: {
+    'accepts-unread-as-before': {
+      file: 'controls/accepts-unread-as-before.js',
+      replaces: 'auth-before-json',
+      summary: 'wrong but fast: 201 to every upload, no token checked, no body read',
+      rejects: ['reject-before-parsing'],
+      expect: 'invalid',
+    },
+    'checked-as-present': {
+      file: 'controls/checked-as-present.js',
+      replaces: 'auth-token-present',
+      summary: "the value checked, where the claim expects the lesson's presence-only check",
+      rejects: ['presence-check-admits-any-token'],
+    },
+    'present-as-checked': {
+      file: 'controls/present-as-checked.js',
+      replaces: 'auth-token-checked',
+      summary: "the lesson's presence-only check, where the claim expects the value checked",
+      rejects: ['checked-token-refuses-made-up'],
+    },
     'auth-after-json-as-before': {
       file: 'controls/auth-after-json-as-before.js',
       replaces: 'auth-before-json',
@@ -180,8 +208,33 @@ export default defineLab({
         },
       ],
     },
+    {
+      kind: 'scenario',
+      id: 'presence-check-admits-any-token',
+      statement: "The lesson's middleware only asks whether a `token` header is there: a value nobody issued gets the private profile.",
+      variant: 'auth-token-present',
+      steps: [
+        profile('GET /profile without a token header: 401 Unauthorized', {}, 401),
+        profile(`GET /profile with token: ${MADE_UP}, a value nobody issued: 200 Private profile`, { token: MADE_UP }, 200),
+      ],
+    },
+    {
+      kind: 'scenario',
+      id: 'checked-token-refuses-made-up',
+      statement: "With the token compared to the API's own, no token, a made-up one, an empty one and the right one with a character changed get 401; the right one gets the profile.",
+      variant: 'auth-token-checked',
+      steps: [
+        profile('GET /profile without a token header: 401 Unauthorized', {}, 401),
+        profile(`GET /profile with token: ${MADE_UP}: 401 Unauthorized`, { token: MADE_UP }, 401),
+        profile('GET /profile with an empty token header: 401 Unauthorized', { token: '' }, 401),
+        profile('GET /profile with the right token but its last character changed: 401 Unauthorized', { token: `${TOKEN.slice(0, -1)}X` }, 401),
+        profile('GET /profile with the right token in Authorization instead of `token`: 401 Unauthorized', AUTHORIZED, 401),
+        profile('GET /profile with the right token: 200 Private profile (the check lets the real one in)', { token: TOKEN }, 200),
+      ],
+    },
   ],
   takeaway:
-    'Middleware is a chain run in the order you register it: put cheap refusals (auth, rate limits) before expensive work (body parsing), ' +
-    'and end a middleware that answers with `return`, or the chain carries on behind the answer it already sent.',
+    'Middleware is a chain run in the order you register it: put cheap refusals (auth, rate limits) before expensive work (body parsing); ' +
+    'end a middleware that answers with `return`, or the chain carries on behind the answer it already sent; ' +
+    'and check what a token says, not only that there is one: a header anyone can type is no credential.',
 });

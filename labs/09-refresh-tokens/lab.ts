@@ -1,5 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { bearer, loginAs, protectedRouteLoad, readPayload, tokenOf } from '../../fixtures/tokens.js';
+import { bearer, loginAs, nowSec, protectedRouteLoad, readPayload, tokenOf } from '../../fixtures/tokens.js';
+import { userId } from '../../fixtures/users.js';
 import { defineLab } from '../../src/lab/define.js';
 import type { ScenarioContext, ScenarioStep } from '../../src/lab/types.js';
 
@@ -8,6 +9,9 @@ const ACCESS_SECRET = 'lab-09-access-secret-keep-it-out-of-git-32-bytes';
 const REFRESH_SECRET = 'lab-09-refresh-secret-keep-it-out-of-git-32-bytes';
 const SECRETS = { ACCESS_TOKEN_SECRET: ACCESS_SECRET, REFRESH_TOKEN_SECRET: REFRESH_SECRET };
 const PARALLEL = 10;
+/** The lesson's lifetimes: access tokens `expiresIn: "15m"`, refresh tokens `expiresIn: "7d"`. */
+const LESSON_ACCESS_SEC = 15 * 60;
+const LESSON_REFRESH_SEC = 7 * 24 * 3600;
 
 const access = (context: ScenarioContext) => tokenOf(context, 'linus');
 const refreshToken = (context: ScenarioContext, name = 'linus:refresh') => tokenOf(context, name);
@@ -60,6 +64,39 @@ const differ = (a: string, b: string): ScenarioStep => ({
 
 const login = loginAs('linus');
 
+/** Why an access token does not live `seconds` from now (its exp − iat, and iat is now), or null. */
+function livesFor(token: string, seconds: number, what: string): string | null {
+  const { iat, exp } = readPayload(token);
+  if (typeof exp !== 'number') return `the ${what} has no exp: it never expires`;
+  if (typeof iat !== 'number' || Math.abs(nowSec() - iat) > 60) return `the ${what}'s iat is ${String(iat)}, not now`;
+  return exp - iat === seconds ? null : `the ${what} lives ${exp - iat} s, not the lesson's ${seconds} s`;
+}
+
+/** How many seconds Redis keeps the record of a refresh token (the rotation's `rt:<token>`), read from the store itself. */
+async function storedFor(context: ScenarioContext, token: string): Promise<number> {
+  const { Redis } = await import('ioredis');
+  const redis = new Redis(context.env.REDIS_URL!, { keyPrefix: context.env.REDIS_KEY_PREFIX, lazyConnect: true, maxRetriesPerRequest: 1 });
+  try {
+    await redis.connect();
+    return await redis.ttl(`rt:${token}`);
+  } finally {
+    redis.disconnect();
+  }
+}
+
+/** Why the refresh token kept under `name` is not stored for the lesson's 7 days (give or take the scenario's minute), or null. */
+const storedForSevenDays = (name: string) => async (context: ScenarioContext) => {
+  const ttl = await storedFor(context, refreshToken(context, name));
+  if (ttl < 0) return `Redis holds no expiring record of ${label(name)} (TTL ${ttl})`;
+  return ttl <= LESSON_REFRESH_SEC && ttl > LESSON_REFRESH_SEC - 60 ? null : `Redis keeps ${label(name)} ${ttl} s, not the lesson's ${LESSON_REFRESH_SEC} s (7 days)`;
+};
+
+/** An access token's payload names this user. */
+const names = (token: string, username: string): string | null => {
+  const payload = readPayload(token);
+  return payload.sub === String(userId(username)) && payload.username === username ? null : `the access token names ${String(payload.username)} (sub ${String(payload.sub)}), not ${username}`;
+};
+
 export default defineLab({
   day: 9,
   slug: 'refresh-tokens',
@@ -67,7 +104,13 @@ export default defineLab({
   claim: 'Short-lived access tokens limit what a stolen token is worth; a long-lived refresh token renews them, and must be stored, rotated and revocable to be safe.',
   requires: ['redis', 'database'],
   params: {
-    accessTtlSec: { env: 'ACCESS_TOKEN_TTL_SEC', default: 2, min: 1, max: 600, summary: 'access token lifetime in seconds (the scenarios wait for it to pass)' },
+    accessTtlSec: {
+      env: 'ACCESS_TOKEN_TTL_SEC',
+      default: 2,
+      min: 1,
+      max: LESSON_ACCESS_SEC,
+      summary: "access token lifetime in seconds (the scenarios wait for it to pass; lesson-lifetimes runs at the lesson's 900)",
+    },
   },
   variants: {
     'refresh-stateless': { file: 'variants/refresh-stateless.js', summary: "the lesson's: refresh tokens are 7-day JWTs stored nowhere", env: SECRETS },
@@ -79,6 +122,18 @@ export default defineLab({
     },
   },
   controls: {
+    'refresh-ttl-in-minutes': {
+      file: 'controls/refresh-ttl-in-minutes.js',
+      replaces: 'refresh-rotation',
+      summary: "refresh tokens kept 7 × 24 × 60 s: the lesson's 7 days written in minutes",
+      rejects: ['lesson-lifetimes'],
+    },
+    'same-token-back': {
+      file: 'controls/same-token-back.js',
+      replaces: 'refresh-rotation',
+      summary: 'wrong but fast: /refresh answers the same refresh token back, no rotation, no write',
+      rejects: ['reuse-revokes-family'],
+    },
     'long-lived-access': {
       file: 'controls/long-lived-access.js',
       replaces: 'refresh-rotation',
@@ -95,7 +150,7 @@ export default defineLab({
       file: 'controls/stateless-as-rotation.js',
       replaces: 'refresh-rotation',
       summary: 'the stateless token where the Redis rotation should be',
-      rejects: ['reuse-revokes-family', 'logout-revokes'],
+      rejects: ['reuse-revokes-family', 'logout-revokes', 'wrong-refresh-tokens-refused'],
     },
     'get-then-delete': {
       file: 'controls/get-then-delete.js',
@@ -134,11 +189,68 @@ export default defineLab({
     },
     {
       kind: 'scenario',
+      id: 'lesson-lifetimes',
+      statement: "At the lesson's settings, login answers an access token that lives 15 minutes and a refresh token Redis keeps 7 days; a refresh answers the same lifetimes again.",
+      variant: 'refresh-rotation',
+      params: { accessTtlSec: LESSON_ACCESS_SEC },
+      steps: [
+        {
+          ...login,
+          name: 'POST /login as linus: the access token says exp − iat = 900 s (15 minutes)',
+          check: async (response, context, all) => (await login.check!(response, context, all)) ?? livesFor(access(context), LESSON_ACCESS_SEC, 'access token'),
+        },
+        { name: 'Redis keeps R1 for 7 days (TTL 604,800 s, less the seconds since)', action: storedForSevenDays('linus:refresh') },
+        {
+          ...refresh('POST /refresh with R1: 200, a new access token of 15 minutes', 'linus:refresh', 200, 'R2'),
+          check: async (response, context, all) =>
+            (await refresh('', 'linus:refresh', 200, 'R2').check!(response, context, all)) ?? livesFor(access(context), LESSON_ACCESS_SEC, 'new access token'),
+        },
+        { name: 'Redis keeps R2 for 7 days too', action: storedForSevenDays('R2') },
+        profile(200, 'GET /profile with the new access token: 200'),
+      ],
+    },
+    {
+      kind: 'scenario',
+      id: 'wrong-refresh-tokens-refused',
+      statement: "Another user's refresh token renews that user, never the holder of the request; an edited refresh token, a refresh token sent as an access token and an access token sent to /refresh are all refused with 401.",
+      variant: 'refresh-rotation',
+      steps: [
+        login,
+        loginAs('margaret'),
+        {
+          name: "POST /refresh with margaret's refresh token: 200, and the new access token names margaret",
+          method: 'POST',
+          path: '/refresh',
+          headers: { 'content-type': 'application/json' },
+          body: (context) => JSON.stringify({ refreshToken: refreshToken(context, 'margaret:refresh') }),
+          expectStatus: 200,
+          check: (response) => names((JSON.parse(response.body) as { accessToken: string }).accessToken, 'margaret'),
+        },
+        refresh("R1 with its last character changed: 401", (context) => `${refreshToken(context).slice(0, -1)}${refreshToken(context).endsWith('A') ? 'B' : 'A'}`, 401),
+        {
+          name: 'R1 sent as a bearer access token to GET /profile: 401',
+          path: '/profile',
+          headers: (context) => bearer(refreshToken(context)),
+          expectStatus: 401,
+        },
+        refresh("linus's access token sent to /refresh: 401", (context) => access(context), 401),
+        {
+          ...refresh('R1 itself, after all that: 200, and the new access token names linus (the refusals were not the store refusing everything)', 'linus:refresh', 200, 'R2'),
+          check: async (response, context, all) => (await refresh('', 'linus:refresh', 200, 'R2').check!(response, context, all)) ?? names(access(context), 'linus'),
+        },
+      ],
+    },
+    {
+      kind: 'scenario',
       id: 'stateless-refresh-never-dies',
       statement: 'A refresh token stored nowhere keeps working after it was used and after logout; a garbage one gets a 500.',
       variant: 'refresh-stateless',
       steps: [
         login,
+        {
+          name: "the refresh token is a JWT that lives the lesson's 7 days (exp − iat = 604800 s)",
+          action: (context) => livesFor(refreshToken(context), LESSON_REFRESH_SEC, 'refresh token'),
+        },
         refresh('POST /refresh: 200', 'linus:refresh', 200),
         refresh('the same refresh token again: 200 (a used token is as good as new)', 'linus:refresh', 200),
         logout('linus:refresh'),

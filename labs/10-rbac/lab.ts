@@ -1,4 +1,4 @@
-import { bearer, loginAs, protectedRouteLoad, tokenOf } from '../../fixtures/tokens.js';
+import { b64, bearer, hs256, loginAs, protectedRouteLoad, readPayload, tokenOf } from '../../fixtures/tokens.js';
 import { userId } from '../../fixtures/users.js';
 import { queryDatabase } from '../../src/lab/database.js';
 import { defineLab } from '../../src/lab/define.js';
@@ -53,6 +53,19 @@ const orderQuantity = (id: number, quantity: number) => async (_response: unknow
   return order?.quantity === quantity ? null : `order ${id} in the database: ${JSON.stringify(order)}, expected quantity ${quantity}`;
 };
 
+/** One request with a token the scenario makes itself (edited, forged, unsigned). */
+function callWith(name: string, token: (context: ScenarioContext) => string, method: Method, path: string, expectStatus: number): ScenarioStep {
+  return { name, method, path, headers: (context) => ({ ...JSON_HEADERS, ...bearer(token(context)) }), expectStatus };
+}
+
+/** Linus's own token, its payload edited to role admin, header and signature kept. */
+function editedToAdmin(context: ScenarioContext): string {
+  const [header, , signature] = tokenOf(context, 'linus').split('.');
+  return `${header}.${b64({ ...readPayload(tokenOf(context, 'linus')), role: 'admin' })}.${signature}`;
+}
+
+const linusAsAdmin = { sub: String(userId('linus')), username: 'linus', role: 'admin' };
+
 /** The users each route of the matrix acts on: product 1, and user `DELETED` (temp7), which the admin deletes. */
 const DELETED = userId('temp7');
 const MATRIX: Record<'linus' | 'grace' | 'ada', [read: number, update: number, remove: number]> = {
@@ -78,6 +91,18 @@ export default defineLab({
     },
   },
   controls: {
+    'decode-as-role-in-token': {
+      file: 'controls/decode-as-role-in-token.js',
+      replaces: 'role-in-token',
+      summary: 'authenticate with jwt.decode, no signature check: an edited role is believed',
+      rejects: ['forged-role-refused'],
+    },
+    'answers-without-writing-as-owner-checked': {
+      file: 'controls/answers-without-writing-as-owner-checked.js',
+      replaces: 'owner-checked',
+      summary: 'wrong but fast: PATCH answers the new quantity and never writes it',
+      rejects: ['ownership-check-refuses'],
+    },
     'authorize-without-auth-as-role-in-token': {
       file: 'controls/authorize-without-auth-as-role-in-token.js',
       replaces: 'role-in-token',
@@ -141,6 +166,23 @@ export default defineLab({
           call(who, 'DELETE', `/api/users/${DELETED}`, MATRIX[who][2]),
         ]),
         { name: `user ${DELETED} is gone from the database`, action: async (context) => userExists(DELETED, false)(null, context) },
+      ],
+    },
+    {
+      kind: 'scenario',
+      id: 'forged-role-refused',
+      statement: 'A user who edits his token to say "role": "admin" (signature kept), signs one with another secret or with alg "none" is refused with 401 and deletes nothing; his real token is a 403.',
+      variant: 'role-in-token',
+      steps: [
+        loginAs('linus'),
+        callWith('DELETE a user with linus\'s token edited to role admin: 401', editedToAdmin, 'DELETE', `/api/users/${userId('temp13')}`, 401),
+        callWith('the same with a token saying admin, signed with another secret: 401', () => hs256(linusAsAdmin, 'not-the-servers-secret'), 'DELETE', `/api/users/${userId('temp13')}`, 401),
+        callWith('the same with alg "none" and no signature: 401', () => `${b64({ alg: 'none', typ: 'JWT' })}.${b64(linusAsAdmin)}.`, 'DELETE', `/api/users/${userId('temp13')}`, 401),
+        {
+          ...call('linus', 'DELETE', `/api/users/${userId('temp13')}`, 403),
+          name: 'the same with linus\'s real token: 403 (a user), and temp13 is still there',
+          check: userExists(userId('temp13'), true),
+        },
       ],
     },
     {

@@ -2,12 +2,47 @@ import { defineLab } from '../../src/lab/define.js';
 import type { ScenarioResponse } from '../../src/lab/types.js';
 import { PRODUCTS } from './variants/products.js';
 
-/** The per-client limit in the scenarios: requests a minute on /api. */
+/** The per-client limit in the proxy scenarios: requests per window on /api. */
 const LIMIT = 20;
 /** The throughput runs measure what checking the limit costs, never a refusal: no load comes near this. */
 const UNREACHED_LIMIT = '1000000';
-/** Each scenario plays its own client (X-Forwarded-For, through the trusted local proxy), so none sees another's counts. */
-const client = (n: number) => ({ 'x-forwarded-for': `203.0.113.${n}` });
+/** The lesson's windows: `windowMs: 15 * 60 * 1000` for the API, `10 * 60 * 1000` (max 5) for login. */
+const API_WINDOW_SEC = 15 * 60;
+const LOGIN_WINDOW_SEC = 10 * 60;
+const LOGIN_LIMIT = 5;
+/**
+ * Each scenario's clients connect from addresses of their own (127.0.0.10, .11…: loopback,
+ * this machine, standing for clients on the internet), so the server tells them apart by
+ * the socket, and no scenario sees another's counts (Redis keeps them for the whole run).
+ * 127.0.0.1 is the load balancer's address, the only one the API trusts to forward a client's.
+ */
+const client = (n: number) => `127.0.0.${n}`;
+const JSON_BODY = { 'content-type': 'application/json' };
+const GUESS = JSON.stringify({ username: 'ada', password: 'password123' });
+
+/** `count` wrong passwords from `from`, with extra headers (a forged X-Forwarded-For). */
+function guesses(name: string, from: string, counts: Record<number, number>, headers: Record<string, string> = {}) {
+  const count = Object.values(counts).reduce((sum, n) => sum + n, 0);
+  return { name, method: 'POST' as const, path: '/login', from, headers: { ...JSON_BODY, ...headers }, body: GUESS, repeat: count, expectStatusCounts: counts };
+}
+
+/** One header parameter (`q`, `w`, `r`, `t`) of the draft-8 RateLimit headers, as a number. */
+function parameter(header: unknown, name: string): number | undefined {
+  const match = new RegExp(`\\b${name}=(\\d+)`).exec(String(header ?? ''));
+  return match ? Number(match[1]) : undefined;
+}
+
+/** The window and the limit a limiter tells the client (RateLimit-Policy), against the lesson's. */
+function tellsWindow(limit: number | null, windowSec: number) {
+  return (response: ScenarioResponse): string | null => {
+    const policy = response.headers['ratelimit-policy'];
+    const w = parameter(policy, 'w');
+    if (w !== windowSec) return `RateLimit-Policy says a window of ${w ?? 'nothing'} s ("${String(policy)}"), the lesson's is ${windowSec} s`;
+    if (limit !== null && parameter(policy, 'q') !== limit) return `RateLimit-Policy says q=${String(parameter(policy, 'q'))}, the lesson's limit is ${limit}`;
+    const t = parameter(response.headers['ratelimit'], 't');
+    return t !== undefined && t <= windowSec && t > windowSec - 60 ? null : `RateLimit says the window resets in ${String(t)} s, expected just under ${windowSec} s`;
+  };
+}
 
 /** A refusal the client can act on: 429, the draft-8 RateLimit headers with nothing left, and Retry-After. */
 function refusedWithHeaders(limit: number) {
@@ -68,6 +103,30 @@ export default defineLab({
     columns: ['requestsPerSec', 'latencyP50Ms', 'latencyP99Ms', 'serverCpuCores', 'eventLoopUtilization', 'rssPeakBytes'],
   },
   controls: {
+    'one-counter-as-memory-store': {
+      file: 'controls/one-counter-as-memory-store.js',
+      replaces: 'memory-store',
+      summary: 'one login counter for every client (keyGenerator: () => "everyone")',
+      rejects: ['limit-is-per-client'],
+    },
+    'trusts-every-proxy-as-memory-store': {
+      file: 'controls/trusts-every-proxy-as-memory-store.js',
+      replaces: 'memory-store',
+      summary: "trust proxy: true, so the client is whoever X-Forwarded-For says",
+      rejects: ['forged-forwarded-for-ignored'],
+    },
+    'window-in-seconds-as-memory-store': {
+      file: 'controls/window-in-seconds-as-memory-store.js',
+      replaces: 'memory-store',
+      summary: "the lesson's windows in seconds where milliseconds are meant: 0.9 s and 0.6 s",
+      rejects: ['lesson-windows'],
+    },
+    'refuses-everyone-as-memory-store': {
+      file: 'controls/refuses-everyone-as-memory-store.js',
+      replaces: 'memory-store',
+      summary: 'wrong but fast: every login is a 429 at once, nothing counted, nothing checked',
+      rejects: ['login-brute-force', 'limit-is-per-client'],
+    },
     'memory-instances-as-redis': {
       file: 'controls/memory-instances-as-redis.js',
       replaces: 'two-instances-redis',
@@ -97,10 +156,24 @@ export default defineLab({
         {
           name: `${3 * LIMIT} requests from one client: ${LIMIT} served, the rest refused with RateLimit headers and Retry-After`,
           path: '/api/products',
-          headers: client(10),
+          from: client(10),
           repeat: 3 * LIMIT,
           expectStatusCounts: { 200: LIMIT, 429: 2 * LIMIT },
           check: refusedWithHeaders(LIMIT),
+        },
+        {
+          name: 'the same client with X-Forwarded-For: 203.0.113.7 of its own making: 429 (the balancer adds the real address, the API reads that)',
+          path: '/api/products',
+          from: client(10),
+          headers: { 'x-forwarded-for': '203.0.113.7' },
+          expectStatus: 429,
+        },
+        {
+          name: `another client: ${LIMIT} served (a count of its own), then refused`,
+          path: '/api/products',
+          from: client(20),
+          repeat: LIMIT + 1,
+          expectStatusCounts: { 200: LIMIT, 429: 1 },
         },
       ],
     },
@@ -113,7 +186,7 @@ export default defineLab({
         {
           name: `${3 * LIMIT} requests from one client: ${2 * LIMIT} served (${LIMIT} by each instance), the rest refused`,
           path: '/api/products',
-          headers: client(11),
+          from: client(11),
           repeat: 3 * LIMIT,
           expectStatusCounts: { 200: 2 * LIMIT, 429: LIMIT },
           check: refusedWithHeaders(LIMIT),
@@ -127,14 +200,50 @@ export default defineLab({
       variant: 'memory-store',
       steps: [
         {
-          name: '50 wrong passwords from one client: 5 checked and rejected (401), 45 refused before the check (429)',
-          method: 'POST',
-          path: '/login',
-          headers: { ...client(12), 'content-type': 'application/json' },
-          body: JSON.stringify({ username: 'ada', password: 'password123' }),
-          repeat: 50,
-          expectStatusCounts: { 401: 5, 429: 45 },
-          check: refusedWithHeaders(5),
+          ...guesses('50 wrong passwords from one client: 5 checked and rejected (401), 45 refused before the check (429)', client(12), { 401: 5, 429: 45 }),
+          check: refusedWithHeaders(LOGIN_LIMIT),
+        },
+      ],
+    },
+    {
+      kind: 'scenario',
+      id: 'limit-is-per-client',
+      statement: 'The login limit counts each client apart: after one client has used its 5 attempts, another still gets its own 5.',
+      variant: 'memory-store',
+      steps: [
+        { ...guesses('6 wrong passwords from client A: 5 checked (401), the 6th refused (429)', client(13), { 401: 5, 429: 1 }), check: refusedWithHeaders(LOGIN_LIMIT) },
+        { ...guesses('6 wrong passwords from client B, right after: its own 5 checked (401), then 429', client(14), { 401: 5, 429: 1 }), check: refusedWithHeaders(LOGIN_LIMIT) },
+      ],
+    },
+    {
+      kind: 'scenario',
+      id: 'forged-forwarded-for-ignored',
+      statement: 'A client that has used its 5 login attempts gets no more by sending an X-Forwarded-For of its own: only the load balancer may name the client.',
+      variant: 'memory-store',
+      steps: [
+        guesses('5 wrong passwords from one client: all checked (401)', client(15), { 401: 5 }),
+        {
+          ...guesses('3 more, each with a made-up X-Forwarded-For (203.0.113.1): 429, the count is still the socket\'s', client(15), { 429: 3 }, { 'x-forwarded-for': '203.0.113.1' }),
+          check: refusedWithHeaders(LOGIN_LIMIT),
+        },
+        guesses('another made-up address, 198.51.100.9, 2 × X-Forwarded-For: 429', client(15), { 429: 2 }, { 'x-forwarded-for': '198.51.100.9, 198.51.100.10' }),
+      ],
+    },
+    {
+      kind: 'scenario',
+      id: 'lesson-windows',
+      statement: "The limiters tell the client the lesson's windows: 5 logins per 10 minutes, and 15 minutes on the API (RateLimit-Policy, and a reset just under the window).",
+      variant: 'memory-store',
+      steps: [
+        { ...guesses('one wrong password: 401, RateLimit-Policy q=5; w=600 (10 minutes)', client(16), { 401: 1 }), check: tellsWindow(LOGIN_LIMIT, LOGIN_WINDOW_SEC) },
+        {
+          name: 'GET /api/products: 200, RateLimit-Policy w=900 (15 minutes)',
+          path: '/api/products',
+          from: client(16),
+          expectStatus: 200,
+          expect: { json: PRODUCTS },
+          // The API's limit is the lab's (a million here, 100 in the lesson): only the window is the lesson's.
+          check: tellsWindow(null, API_WINDOW_SEC),
         },
       ],
     },

@@ -1,11 +1,13 @@
 /**
  * `devcap doctor`: is this machine fit to measure? Each line is a fact read off the machine,
  * whether it is fit for devcap's verdicts, and what to do when it is not. Nothing is started
- * and nothing is loaded: it reads /proc, /sys and os, and asks redis-server and postgres their versions.
+ * and nothing is loaded: it reads /proc, /sys and os (without /proc: os, ps and ulimit, see
+ * harness/platform.ts), and asks redis-server and postgres their versions.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { availableParallelism, cpus, loadavg } from 'node:os';
+import { procAvailable } from '../harness/platform.js';
 import { machineLimits } from '../harness/preflight.js';
 import { describeSource, findRedis } from '../infra/redis.js';
 import { findPostgres, postgresVersion } from '../infra/postgres.js';
@@ -62,7 +64,7 @@ export function readMachine(): MachineFacts {
   return {
     node: process.versions.node,
     cores: typeof availableParallelism === 'function' ? availableParallelism() : cpus().length,
-    quotaCpus: quotaFromCpuMax(readText('/sys/fs/cgroup/cpu.max')),
+    quotaCpus: procAvailable() ? quotaFromCpuMax(readText('/sys/fs/cgroup/cpu.max')) : null,
     load1: loadavg()[0]!,
     // The same figures the preflight refuses a run by (DEVCAP_TOO_BIG); an open-file limit it
     // could not read comes back infinite, which doctor shows as unknown.

@@ -8,19 +8,21 @@
  * Each exercise is `labs/NN-x/exercise/exercise.json` (what to run and judge) beside the
  * lab README's `## Exercise` section (the task, in the lesson's words).
  */
-import { existsSync, mkdirSync, readFileSync, statSync, watchFile, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, statSync, watchFile, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { ExitCode, HarnessError, PrerequisiteError, UsageError } from '../errors.js';
 import { exitCodeFor, onInterrupt, releaseAll, wasInterrupted } from '../harness/cleanup.js';
-import { sweep } from '../harness/ownership.js';
+import { makeFolder, whyNot } from '../harness/folders.js';
+import { prepareFolders, sweep } from '../harness/ownership.js';
 import { runLab, type Progress } from '../harness/run-lab.js';
-import { givenRedis } from '../infra/redis.js';
+import { resolvedRedis } from '../infra/redis.js';
 import { SOURCE_LABS_DIR, type LabManifestEntry, type LoadedLab } from '../lab/registry.js';
 import type { ClaimResult, LabResult } from '../report/result.js';
-import { resolveParams } from './lab-command.js';
+import { junitTarget, resolveParams, writeJunit } from './lab-command.js';
 import { learnerPath, runnableCopy } from './learner-file.js';
 import { recordCheck } from './learner-state.js';
 import { progressFor } from './progress.js';
+import { roomOptions, sendToRoom } from './room-client.js';
 
 export interface Exercise {
   /** The variant whose source is the starting file: the code with the problem. */
@@ -103,8 +105,12 @@ export async function writeExercise(entry: LabManifestEntry, labs: LabManifestEn
   if (existsSync(target) && !reset) {
     throw new UsageError('DEVCAP_EXERCISE_EXISTS', `${target} already exists and may hold your work; check it with devcap check ${entry.day} ${relative(process.cwd(), target) || target}, or start again with --reset`);
   }
-  mkdirSync(folder, { recursive: true });
-  writeFileSync(target, startSource(entry, exercise, readFileSync(source, 'utf8')));
+  try {
+    makeFolder(folder);
+    writeFileSync(target, startSource(entry, exercise, readFileSync(source, 'utf8')));
+  } catch (error) {
+    throw new UsageError('DEVCAP_BAD_DIR', `cannot write the exercise to ${dir} (${whyNot(error, target)})`);
+  }
   return target;
 }
 
@@ -130,7 +136,7 @@ const MARK: Record<string, string> = { confirmed: 'passed ', contradicted: 'not 
 
 /** What a check's run says about the learner's file: passed, not yet, or no verdict at all. */
 export function judge(entry: LabManifestEntry, exercise: Exercise, fileName: string, result: LabResult): CheckOutcome {
-  const sizing = exercise.rounds ? `quick sizing, ${exercise.rounds} rounds` : 'quick sizing';
+  const sizing = exercise.rounds ? `quick sizing, at most ${exercise.rounds} rounds` : 'quick sizing';
   const judged = exercise.claims.map((id) => result.claims.find((claim) => claim.id === id)).filter((claim): claim is ClaimResult => claim !== undefined);
   const lines = [`lab ${entry.day} (${entry.slug}), exercise: ${fileName}, run as ${exercise.replaces[0]}`, ''];
   for (const claim of judged) {
@@ -190,11 +196,13 @@ export async function checkOnce(loaded: LoadedLab, entry: LabManifestEntry, exer
   const copy = await runnableCopy(path, labDir);
   const substitutes = Object.fromEntries(exercise.replaces.map((name) => [name, copy]));
   const params = resolveParams(loaded, [], [loaded]);
-  const result = await runLab(loaded, { quick: true, rounds: exercise.rounds, params, version, substitutes, claims: exercise.claims, redis: givenRedis(undefined, false) }, progress).catch((error: unknown) => {
+  const result = await runLab(loaded, { quick: true, maxRounds: exercise.rounds, params, version, substitutes, claims: exercise.claims, redis: await resolvedRedis(undefined, false) }, progress).catch((error: unknown) => {
     // The learner's server that crashed or never answered: say it is theirs, by its own name.
     if (error instanceof HarnessError && ['DEVCAP_VARIANT_CRASHED', 'DEVCAP_NOT_READY'].includes(error.code)) {
       const hint = error.code === 'DEVCAP_NOT_READY' ? " (does it end with serve(app), from 'devcap/serve'?)" : '';
-      throw new HarnessError(error.code, `${basename(path)}, run as ${exercise.replaces[0]}: ${error.message.replace(`${loaded.lab.slug}/${exercise.replaces[0]} `, '')}${hint}`);
+      const theirs = new HarnessError(error.code, `${basename(path)}, run as ${exercise.replaces[0]}: ${error.message.replace(`${loaded.lab.slug}/${exercise.replaces[0]} `, '')}${hint}`);
+      theirs.detail = error.detail;
+      throw theirs;
     }
     throw error;
   });
@@ -228,6 +236,9 @@ async function solutionDiff(loaded: LoadedLab, exercise: Exercise, path: string)
 export interface CheckOptions {
   watch?: boolean;
   json?: boolean;
+  junit?: string;
+  room?: string;
+  name?: string;
   color: boolean;
 }
 
@@ -250,7 +261,10 @@ export function checkJson(entry: LabManifestEntry, exercise: Exercise, file: str
 export async function checkCommand(loaded: LoadedLab, entry: LabManifestEntry, labs: LabManifestEntry[], file: string, options: CheckOptions, version: string): Promise<number> {
   if (options.json && options.watch) throw new UsageError('DEVCAP_BAD_OPTION', '--json prints one outcome and --watch checks again on every save: use one of them');
   const exercise = readExercise(entry, labs);
+  const junit = options.junit !== undefined ? junitTarget(options.junit) : undefined;
+  const room = roomOptions(options);
   const path = learnerPath(file, '');
+  prepareFolders();
   sweep();
   // Made for each check (a stopped spinner does not start again).
   let output: Awaited<ReturnType<typeof progressFor>> = { progress: { phase() {}, tick() {} }, stop() {} };
@@ -267,6 +281,13 @@ export async function checkCommand(loaded: LoadedLab, entry: LabManifestEntry, l
       const outcome = await checkOnce(loaded, entry, exercise, path, version, output.progress);
       output.stop();
       process.stdout.write((options.json ? JSON.stringify(checkJson(entry, exercise, path, outcome), null, 2) : outcome.text) + '\n');
+      if (room) await sendToRoom(room, { kind: 'check', check: { passed: outcome.passed, status: outcome.status }, result: outcome.result }, Boolean(options.json));
+      // The exercise's claims only, and "not yet" of any kind is a failure: a check is passed or it is not.
+      if (junit) {
+        const judged = { ...outcome.result, claims: outcome.claims };
+        const written = await writeJunit(junit, [judged], { strict: true, json: options.json, invalidAsFailure: outcome.status === 'not yet', suiteName: (lab) => `check ${lab.day} · ${lab.slug} · ${basename(path)}` });
+        return Math.max(outcome.exitCode, written);
+      }
       return outcome.exitCode;
     } finally {
       output.stop();

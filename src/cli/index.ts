@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Option } from 'commander';
 import { DevcapError, ExitCode } from '../errors.js';
+import { ROUNDS } from '../harness/rounds.js';
 import { findLab, readManifest, type LabManifestEntry } from '../lab/registry.js';
 import { claimList, collectSetting, collectSubstitute, pair, positiveInteger } from './parse.js';
 
@@ -19,6 +20,11 @@ export interface LabCommandOptions {
   postgresBin?: string;
   out?: string;
   html?: string;
+  junit?: string;
+  live?: boolean;
+  livePort?: number;
+  room?: string;
+  name?: string;
   json?: boolean;
   markdown?: boolean;
   strict?: boolean;
@@ -34,7 +40,7 @@ export const labOptions: Option[] = [
   new Option('--connections <n>', 'load at this many connections instead of the lab\'s own').argParser(
     positiveInteger('--connections', { max: 1000 }),
   ),
-  new Option('--rounds <n>', 'rounds per variant (an interval needs at least 2)').argParser(positiveInteger('--rounds', { min: 2, max: 50 })),
+  new Option('--rounds <n>', `exactly n rounds per variant, ${ROUNDS.min} to ${ROUNDS.max}, judged once (without it a run stops once every claim is decided)`).argParser(positiveInteger('--rounds', ROUNDS)),
   new Option('--set <name=value>', 'change a lab parameter (repeatable), e.g. --set iterations=120000').argParser(collectSetting),
   new Option('--variant <name=file>', 'run your own JavaScript file in place of a variant (repeatable), e.g. --variant pbkdf2-sync=./mine.js').argParser(
     collectSubstitute,
@@ -45,6 +51,11 @@ export const labOptions: Option[] = [
   new Option('--postgres-bin <dir>', 'the PostgreSQL to run a private primary and standby from: the directory of initdb, postgres and pg_basebackup (also DEVCAP_POSTGRES_BIN; else PATH, then /usr/lib/postgresql/<version>/bin)'),
   new Option('--out <file>', 'also write each lab\'s result to this file as it ends (JSON Lines: one result per line)'),
   new Option('--html <file>', 'also write a self-contained HTML page (tables, verdicts, charts; no network) to this file when the run ends'),
+  new Option('--junit <file>', 'also write JUnit XML (a test case per claim) to this file when the run ends, for CI dashboards and GitHub Classroom'),
+  new Option('--live', 'show the run as it happens on a local page (127.0.0.1, the URL printed): the plan, every run, each claim\'s interval narrowing, the verdicts, then the --html page'),
+  new Option('--live-port <n>', 'serve the --live page on this port instead of a free one').argParser(positiveInteger('--live-port', { min: 1, max: 65535 })),
+  new Option('--room <url>', 'send the result (the JSON, nothing else) to an instructor\'s devcap room: the URL its join line printed; needs --name'),
+  new Option('--name <display name>', 'the name the room shows beside your result (at most 40 characters)'),
   new Option('--json', 'print the result as JSON on stdout, nothing else').conflicts('markdown'),
   new Option('--markdown', 'print the result as Markdown (for course notes and CI summaries)'),
   new Option('--strict', 'exit 1 when a claim is inconclusive, not only when contradicted'),
@@ -74,6 +85,8 @@ export function buildProgram(labs: LabManifestEntry[]): Command {
         `  devcap lab 1 --quick --html report.html\n                               also write a page with the tables, verdicts and charts\n` +
         `  devcap exercise 2            write lab 2's exercise; then devcap check 2 02-event-loop.ts\n` +
         `  devcap check 2 02-event-loop.ts --json\n                               the check's outcome as one JSON object\n` +
+        `  devcap lab 2 --live          watch the run on a local page as it happens\n` +
+        `  devcap room --host 0.0.0.0   gather a class's results; learners add --room <url> --name <name>\n` +
         `\nExit codes: 0 claims confirmed, 1 a claim contradicted (or inconclusive with --strict),\n` +
         `2 bad usage, 3 missing prerequisite, 4 the run itself failed,\n` +
         `130 / 143 / 129 stopped by SIGINT (Ctrl-C) / SIGTERM / SIGHUP after cleaning up.`,
@@ -171,8 +184,11 @@ export function buildProgram(labs: LabManifestEntry[]): Command {
     .argument('<file>', 'your file, TypeScript or JavaScript (no build step needed)')
     .option('--watch', 'check again every time the file is saved, until Ctrl-C')
     .option('--json', 'print the outcome as one JSON object on stdout (passed, the claims with their numbers, the hint, the lab result), nothing else')
+    .option('--junit <file>', 'also write the outcome as JUnit XML (a test case per claim; not yet is a failure), for CI and GitHub Classroom')
+    .option('--room <url>', "send the outcome and its result JSON (never your code) to an instructor's devcap room; needs --name")
+    .option('--name <display name>', 'the name the room shows beside your check (at most 40 characters)')
     .option('--no-color', 'plain text output')
-    .action(async (target: string, file: string, options: { watch?: boolean; json?: boolean; color: boolean }) => {
+    .action(async (target: string, file: string, options: import('./exercise.js').CheckOptions) => {
       const { checkCommand, readExercise } = await import('./exercise.js');
       const { loadLab } = await import('../lab/registry.js');
       const entry = selectEntry(labs, target);
@@ -220,6 +236,19 @@ export function buildProgram(labs: LabManifestEntry[]): Command {
       process.exitCode = await profileCommand(loaded, variant, options, VERSION);
     });
 
+  program
+    .command('room')
+    .description("an instructor's room: a join line for learners (URL and code), a live page of the class's results per lab and claim, every result kept")
+    .addOption(new Option('--port <n>', 'listen on this port (default 7420; 0 for a free one)').argParser(positiveInteger('--port', { min: 0, max: 65535 })))
+    .addOption(new Option('--host <address>', 'listen on this address instead of 127.0.0.1 (0.0.0.0 lets a classroom network in)'))
+    .addOption(new Option('--code <code>', 'the room code (4 to 32 letters and digits; default: the one kept from the last room, else a new one)'))
+    .addOption(new Option('--rate <n>', 'results one address may send a minute (default 30)').argParser(positiveInteger('--rate', { max: 100000 })))
+    .option('--export <file>', 'write every kept result to this file as JSON Lines (- for stdout) and exit, without serving')
+    .action(async (options: import('./room-command.js').RoomCommandOptions) => {
+      const { roomCommand } = await import('./room-command.js');
+      process.exitCode = await roomCommand(options);
+    });
+
   const lab = program
     .command('lab')
     .description('run a lab and print the measured comparison')
@@ -245,6 +274,7 @@ export function selectEntry(labs: LabManifestEntry[], target: string): LabManife
 function printError(error: unknown, debug: boolean): number {
   if (error instanceof DevcapError) {
     process.stderr.write(`devcap: ${error.code}: ${error.message}\n`);
+    if (debug && error.detail) process.stderr.write(`what it printed:\n${error.detail}\n`);
     if (debug && error.stack) process.stderr.write(error.stack + '\n');
     return error.exitCode;
   }

@@ -1,9 +1,10 @@
 import { appendFileSync, closeSync, existsSync, openSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
-import { dirname, resolve as resolvePath } from 'node:path';
+import { resolve as resolvePath } from 'node:path';
 import { DevcapError, ExitCode, UsageError } from '../errors.js';
 import { exitCodeFor, onInterrupt, ownedCount, releaseAll, wasInterrupted } from '../harness/cleanup.js';
-import { sweep } from '../harness/ownership.js';
-import { givenRedis } from '../infra/redis.js';
+import { whyNot } from '../harness/folders.js';
+import { prepareFolders, sweep } from '../harness/ownership.js';
+import { resolvedRedis } from '../infra/redis.js';
 import { checkFits, machineLimits } from '../harness/preflight.js';
 import { resolveConfig, runLab } from '../harness/run-lab.js';
 import { selectLabs, type LoadedLab } from '../lab/registry.js';
@@ -15,6 +16,7 @@ import type { LabCommandOptions } from './index.js';
 import { kindOf, paramValue, rangeOf } from './parse.js';
 import { recordPredictions, recordRun } from './learner-state.js';
 import { progressFor } from './progress.js';
+import { roomOptions, sendToRoom } from './room-client.js';
 
 /**
  * Lab parameters: defaults, overridden by `--set name=value`. A name counts only when a
@@ -68,6 +70,7 @@ export function resolveSubstitutes(selected: LoadedLab[], wanted: Record<string,
 
 export async function runLabCommand(labs: LoadedLab[], target: string, options: LabCommandOptions, version: string): Promise<number> {
   // What a run killed outright (SIGKILL, the OOM killer) left behind goes first.
+  prepareFolders();
   const swept = sweep();
   if (swept.removed && !options.json) process.stderr.write(`devcap: removed ${swept.removed} leftover${swept.removed === 1 ? '' : 's'} of an earlier run that did not end cleanly\n`);
 
@@ -78,7 +81,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
     const unknown = options.claims.filter((id) => !known.includes(id));
     if (unknown.length) throw new UsageError('DEVCAP_UNKNOWN_CLAIM', `no claim "${unknown[0]}" here; claims: ${known.join(', ')}`);
   }
-  const redis = givenRedis(options.redisUrl, Boolean(options.allowRemote));
+  const redis = await resolvedRedis(options.redisUrl, Boolean(options.allowRemote));
   const settings = options.set ?? [];
   const plans = selected.map((loaded) => ({ loaded, params: resolveParams(loaded, settings, selected) }));
   // Every lab of the run must fit before the first one starts.
@@ -90,8 +93,11 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
   const color = options.color !== false && !options.json && process.stdout.isTTY && !process.env.NO_COLOR;
   // Checked before --out empties its file: a refused run changes nothing on disk.
   const html = options.html !== undefined ? htmlTarget(options.html) : undefined;
+  const junit = options.junit !== undefined ? junitTarget(options.junit) : undefined;
+  const room = roomOptions(options);
   const out = options.out !== undefined ? openOut(options.out) : undefined;
   const predictions = options.predict ? await predict(selected, options) : undefined;
+  const live = await openLive(selected, options);
 
   const { progress, stop } = await progressFor(options);
   onInterrupt((signal) => {
@@ -110,7 +116,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
     for (const [index, { loaded, params }] of plans.entries()) {
       // `lab all` says where it is in the curriculum on every progress line.
       const place = plans.length > 1 ? `lab ${index + 1} of ${plans.length} · ` : '';
-      const labProgress = { phase: (text: string) => progress.phase(place + text), tick: (text: string) => progress.tick(text) };
+      const labProgress = { phase: (text: string) => progress.phase(place + text), tick: (text: string) => progress.tick(text), event: live?.publish };
       let result: LabResult;
       try {
         result = await runLab(
@@ -122,10 +128,12 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
         if (wasInterrupted()) throw error;
         const failure = labFailure(loaded, error);
         out?.write(failure);
+        live?.publish({ type: 'failure', failure });
         // One lab's failure ends a one-lab run; `lab all` records it and goes on.
         if (!all) throw error;
         stop();
         process.stderr.write(`devcap: ${failure.error.code}: lab ${loaded.lab.day} (${loaded.lab.slug}): ${failure.error.message}\n`);
+        if (options.debug && error instanceof DevcapError && error.detail) process.stderr.write(`what it printed:\n${error.detail}\n`);
         if (options.debug && error instanceof Error && error.stack) process.stderr.write(error.stack + '\n');
         entries.push(failure);
         worst = Math.max(worst, failure.error.exitCode);
@@ -133,6 +141,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
       }
       // Saved before any reporter runs: a result once measured is never lost.
       out?.write(result);
+      live?.publish({ type: 'result', result });
       recordRun(result);
       entries.push(result);
       worst = Math.max(worst, exitCodeOf(result, Boolean(options.strict)));
@@ -145,15 +154,18 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
         const score = scorePredictions(predictions.questions, predictions.answers, result);
         process.stdout.write(score.text + '\n');
         if (score.asked) recordPredictions(result.lab.day, score.right, score.asked);
-      }
+        if (room && score.asked) await sendToRoom(room, { kind: 'lab', predictions: { right: score.right, asked: score.asked }, result }, Boolean(options.json));
+      } else if (room) await sendToRoom(room, { kind: 'lab', result }, Boolean(options.json));
     }
   } finally {
     stop();
     await releaseAll();
+    if (live) await live.finish(entries.length ? await finalPage(entries) : null);
   }
   if (options.json) process.stdout.write(renderJson(entries, !all) + '\n');
   // Last, after every result is printed: a page that cannot be written loses no result.
   if (html) worst = Math.max(worst, await writeHtml(html, entries));
+  if (junit) worst = Math.max(worst, await writeJunit(junit, entries, { strict: Boolean(options.strict), json: options.json }));
   return worst;
 }
 
@@ -164,6 +176,15 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
  * file it had to create.
  */
 export function htmlTarget(path: string): string {
+  return writableTarget(path, '--html', 'DEVCAP_BAD_HTML', 'the page');
+}
+
+/** `--junit <file>`: refused before anything runs, as --html is. */
+export function junitTarget(path: string): string {
+  return writableTarget(path, '--junit', 'DEVCAP_BAD_JUNIT', 'the JUnit report');
+}
+
+function writableTarget(path: string, flag: string, code: `DEVCAP_${string}`, what: string): string {
   const target = resolvePath(path);
   try {
     const existed = existsSync(target);
@@ -171,18 +192,33 @@ export function htmlTarget(path: string): string {
     closeSync(openSync(target, 'a'));
     if (!existed) unlinkSync(target);
   } catch (error) {
-    throw new UsageError('DEVCAP_BAD_HTML', `--html ${path}: cannot write the page there (${whyNot(error, target)})`);
+    throw new UsageError(code, `${flag} ${path}: cannot write ${what} there (${whyNot(error, target)})`);
   }
   return target;
 }
 
-function whyNot(error: unknown, target: string): string {
-  const code = (error as NodeJS.ErrnoException).code;
-  if (code === 'ENOENT' || code === 'ENOTDIR') return `no such directory: ${dirname(target)}`;
-  if (code === 'EACCES' || code === 'EPERM') return 'permission denied';
-  if (code === 'EROFS') return 'read-only file system';
-  if (code === 'EISDIR') return 'it is a directory';
-  return (error as Error).message;
+/**
+ * `--live [--live-port n]`: the page's server starts before the first lab, and its URL is
+ * printed (on stderr, so a --json run's stdout stays the result alone).
+ */
+async function openLive(selected: LoadedLab[], options: LabCommandOptions) {
+  if (options.livePort !== undefined && !options.live) throw new UsageError('DEVCAP_BAD_OPTION', '--live-port sets the port of the --live page: add --live');
+  if (!options.live) return undefined;
+  const { startLiveServer } = await import('./live-server.js');
+  const title = selected.length === 1 ? `devcap · live · day ${selected[0]!.lab.day} · ${selected[0]!.lab.slug}` : `devcap · live · ${selected.length} labs`;
+  const live = await startLiveServer(title, options.livePort);
+  process.stderr.write(`devcap: live page at ${live.url} (open it in a browser; it ends with the run, showing the same page as --html)\n`);
+  return live;
+}
+
+/** The --html page for the live page's last event; a page that fails costs only the live view its ending. */
+async function finalPage(entries: Array<LabResult | LabFailure>): Promise<string | null> {
+  try {
+    const { renderHtml } = await import('../report/html.js');
+    return renderHtml(entries);
+  } catch {
+    return null;
+  }
 }
 
 /** Renders and writes the page; one plain line on stderr either way (no width needed, so a 0-column terminal is fine). */
@@ -195,6 +231,19 @@ async function writeHtml(target: string, entries: Array<LabResult | LabFailure>)
     return ExitCode.runFailed;
   }
   process.stderr.write(`devcap: wrote the HTML page to ${target}\n`);
+  return ExitCode.ok;
+}
+
+/** Renders and writes the JUnit XML; one plain line on stderr either way (under --json only a failure's). */
+export async function writeJunit(target: string, entries: Array<LabResult | LabFailure>, options: import('../report/junit.js').JunitOptions & { json?: boolean }): Promise<number> {
+  try {
+    const { renderJunit } = await import('../report/junit.js');
+    writeFileSync(target, renderJunit(entries, options));
+  } catch (error) {
+    process.stderr.write(`devcap: DEVCAP_JUNIT_FAILED: could not write the JUnit report to ${target} (${(error as Error).message}); the results above are complete\n`);
+    return ExitCode.runFailed;
+  }
+  if (!options.json) process.stderr.write(`devcap: wrote the JUnit report to ${target}\n`);
   return ExitCode.ok;
 }
 

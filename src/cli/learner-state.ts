@@ -8,8 +8,9 @@
  * temp file renamed over the old one, so a crash mid-write leaves the old record whole.
  * Recording is a side matter: a state dir that cannot be written costs a warning, never a run.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { makeFolder } from '../harness/folders.js';
 import { stateDir } from '../harness/ownership.js';
 import type { LabResult } from '../report/result.js';
 
@@ -86,7 +87,7 @@ export function readState(file = learnerFile(), warn: (line: string) => void = (
 }
 
 export function writeState(state: LearnerState, file = learnerFile()): void {
-  mkdirSync(join(file, '..'), { recursive: true });
+  makeFolder(join(file, '..'));
   const temp = `${file}.${process.pid}.tmp`;
   writeFileSync(temp, JSON.stringify(state, null, 2) + '\n');
   renameSync(temp, file);

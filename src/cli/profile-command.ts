@@ -12,11 +12,11 @@ import { delimiter, join, resolve } from 'node:path';
 import { ExitCode, PrerequisiteError, UsageError } from '../errors.js';
 import { exitCodeFor, onInterrupt, ownChild, ownedCount, ownTempDir, releaseAll } from '../harness/cleanup.js';
 import { runLoad, warmUp } from '../harness/load.js';
-import { sweep } from '../harness/ownership.js';
+import { prepareFolders, sweep } from '../harness/ownership.js';
 import { provide, resolveConfig, type Progress } from '../harness/run-lab.js';
 import { paramEnv } from '../harness/variant-group.js';
 import { VariantProcess } from '../harness/variant-process.js';
-import { givenRedis } from '../infra/redis.js';
+import { resolvedRedis } from '../infra/redis.js';
 import type { LoadedLab } from '../lab/registry.js';
 import { resolveParams } from './lab-command.js';
 import { progressFor } from './progress.js';
@@ -157,6 +157,7 @@ export async function profileCommand(loaded: LoadedLab, wanted: string, options:
 
   const params = resolveParams(loaded, options.set ?? [], [loaded]);
   const config = resolveConfig(loaded, { quick: false, params, version, substitutes: {}, connections: options.connections });
+  prepareFolders();
   sweep();
   const output = await progressFor({ color: options.color });
   onInterrupt((signal) => {
@@ -169,7 +170,7 @@ export async function profileCommand(loaded: LoadedLab, wanted: string, options:
   });
   try {
     const releases: Array<() => Promise<void>> = [];
-    const provided = await provide(loaded, config, output.progress, releases, { redis: givenRedis(undefined, false) });
+    const provided = await provide(loaded, config, output.progress, releases, { redis: await resolvedRedis(undefined, false) });
     const skipped = provided.skipped.find((entry) => entry.variant === wanted);
     if (skipped) throw new PrerequisiteError(`DEVCAP_${skipped.requires[0]!.toUpperCase()}_MISSING`, `${lab.slug}/${wanted} cannot run here: ${skipped.reason}`);
     const env = { ...provided.env, ...lab.variants[wanted]!.env, ...paramEnv(loaded, config) };
@@ -212,7 +213,7 @@ async function profileOnce(
   stopProgress();
   const written = readdirSync(dir).filter((name) => name.endsWith(`.${kind === 'cpu' ? 'cpuprofile' : 'heapprofile'}`));
   if (!written.length) {
-    process.stderr.write(`devcap: DEVCAP_NO_PROFILE: ${lab.slug}/${variant} exited without writing a profile${server.stderrTail() ? `: ${server.stderrTail()}` : ''}\n`);
+    process.stderr.write(`devcap: DEVCAP_NO_PROFILE: ${lab.slug}/${variant} exited without writing a profile${server.errorLine() ? `: ${server.errorLine()}` : ''}\n`);
     return ExitCode.runFailed;
   }
   const stamp = new Date().toISOString().replace(/[:.]/g, '-').slice(0, 19);

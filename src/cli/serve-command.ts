@@ -3,10 +3,12 @@
  * database, the lab's downstream services, its data files), up until Ctrl-C. For poking a
  * server by hand, and for workshops: the instructor serves, the room sends requests.
  */
+import { createServer } from 'node:net';
 import { ExitCode, PrerequisiteError, UsageError } from '../errors.js';
 import { exitCodeFor, onInterrupt, ownedCount, releaseAll } from '../harness/cleanup.js';
-import { sweep } from '../harness/ownership.js';
-import { givenRedis } from '../infra/redis.js';
+import { prepareFolders, sweep } from '../harness/ownership.js';
+import { unresolvable } from '../infra/names.js';
+import { resolvedRedis } from '../infra/redis.js';
 import { provide, resolveConfig } from '../harness/run-lab.js';
 import { VariantGroup } from '../harness/variant-group.js';
 import type { LoadedLab } from '../lab/registry.js';
@@ -53,6 +55,29 @@ export function servingText(loaded: LoadedLab, variant: string, url: string, ser
   return lines.join('\n');
 }
 
+/**
+ * `--host` and `--port`, tried before anything starts: the host must be an address or a name
+ * this machine resolves (looked up as the variant's own listen will), and devcap itself must
+ * be able to listen there, so a host that is not this machine's or a port in use or out of
+ * reach is one line now, not a variant that dies after Redis and the database are up.
+ */
+export async function checkListen(host: string, port: number | undefined): Promise<void> {
+  // An empty name would listen on every interface (and node warns it is deprecated).
+  if (!host.trim()) throw new UsageError('DEVCAP_BAD_HOST', '--host takes an address or a name, e.g. --host 127.0.0.1 or --host 0.0.0.0 (got "")');
+  const why = await unresolvable(host);
+  if (why) throw new UsageError('DEVCAP_BAD_HOST', `--host ${host} is not an address or a name this machine resolves (${why}); e.g. --host 127.0.0.1 or --host 0.0.0.0`);
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', reject);
+    probe.listen(port ?? 0, host, () => probe.close(() => resolve()));
+  }).catch((error: NodeJS.ErrnoException) => {
+    if (error.code === 'EADDRINUSE') throw new UsageError('DEVCAP_PORT_IN_USE', `port ${port} is in use; choose another --port or leave it out for a free one`);
+    if (error.code === 'EACCES') throw new UsageError('DEVCAP_PORT_DENIED', `port ${port} needs privileges on this machine (below 1024); choose one from 1024 up, or leave --port out for a free one`);
+    if (error.code === 'EADDRNOTAVAIL') throw new UsageError('DEVCAP_BAD_HOST', `--host ${host} is not an address of this machine; e.g. --host 127.0.0.1, or --host 0.0.0.0 for every interface`);
+    throw new UsageError('DEVCAP_BAD_HOST', `cannot listen on ${host}${port ? ` port ${port}` : ''} (${error.code ?? error.message})`);
+  });
+}
+
 export async function serveCommand(loaded: LoadedLab, wanted: string | undefined, options: ServeOptions): Promise<number> {
   const { lab } = loaded;
   const names = Object.keys(lab.variants);
@@ -63,8 +88,10 @@ export async function serveCommand(loaded: LoadedLab, wanted: string | undefined
   const host = options.host ?? '127.0.0.1';
   const params = resolveParams(loaded, options.set ?? [], [loaded]);
   const config = resolveConfig(loaded, { quick: false, params, version: '', substitutes: {} });
+  await checkListen(host, options.port);
 
   let stopping = false;
+  prepareFolders();
   sweep();
   // Ctrl-C is how a served variant is meant to end: exit 0. SIGTERM and SIGHUP are not: 143 and 129.
   onInterrupt((signal) => {
@@ -79,7 +106,7 @@ export async function serveCommand(loaded: LoadedLab, wanted: string | undefined
 
   const releases: Array<() => Promise<void>> = [];
   const quiet = { phase() {}, tick() {} };
-  const provided = await provide(loaded, config, quiet, releases, { redis: givenRedis(undefined, false) });
+  const provided = await provide(loaded, config, quiet, releases, { redis: await resolvedRedis(undefined, false) });
   const skipped = provided.skipped.find((entry) => entry.variant === variant);
   if (skipped) throw new PrerequisiteError(`DEVCAP_${skipped.requires[0]!.toUpperCase()}_MISSING`, `${lab.slug}/${variant} cannot run here: ${skipped.reason}`);
   const env = { ...provided.env, DEVCAP_HOST: host, DEVCAP_COUNT_REQUESTS: '1', ...(options.port ? { DEVCAP_PORT: String(options.port) } : {}) };
@@ -100,7 +127,7 @@ export async function serveCommand(loaded: LoadedLab, wanted: string | undefined
     if (stopping) return ExitCode.ok;
     if (!server.alive) {
       await releaseAll();
-      process.stderr.write(`devcap: DEVCAP_VARIANT_CRASHED: ${lab.slug}/${variant} exited${server.stderrTail() ? `: ${server.stderrTail()}` : ''}\n`);
+      process.stderr.write(`devcap: DEVCAP_VARIANT_CRASHED: ${lab.slug}/${variant} exited${server.errorLine() ? `: ${server.errorLine()}` : ''}\n`);
       return ExitCode.runFailed;
     }
     if (!options.live) continue;

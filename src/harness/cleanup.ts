@@ -74,6 +74,7 @@ function install(): void {
         process.exit(SIGNAL_EXIT_CODES[interrupted]);
       }
       interrupted = signal;
+      quietTeardown();
       // Kept referenced: the process must end by this exit, never by an empty event loop (code 0).
       setTimeout(() => {
         killAllNow();
@@ -83,6 +84,17 @@ function install(): void {
       else void releaseAll().finally(() => process.exit(SIGNAL_EXIT_CODES[signal]));
     });
   }
+}
+
+/**
+ * What is torn down is not the user's business. Children's output is captured (never
+ * inherited); in devcap's own process, a library a lab uses there (a BullMQ queue counting
+ * jobs) reports the connection its Redis just lost with console.error, a raw stack trace.
+ * devcap writes its own lines with process.stderr.write, so from the interrupt on, console
+ * is silent.
+ */
+export function quietTeardown(): void {
+  for (const method of ['log', 'info', 'warn', 'error', 'debug', 'trace'] as const) console[method] = () => {};
 }
 
 /** The CLI decides what an interrupt prints; the registry guarantees the cleanup. */

@@ -1,5 +1,6 @@
 import { formatMetric, formatRatio, lookup, metricFloor, metricLabel, type MetricTable } from '../lab/metrics.js';
 import { claimVariants, type CountClaim, type Measure, type ModelClaim, type RatioClaim, type ThresholdClaim } from '../lab/types.js';
+import { formatLevel } from '../report/describe.js';
 import type { ClaimResult, MeasureResult, RoundRun, VariantSummary } from '../report/result.js';
 import {
   allIdentical,
@@ -58,6 +59,8 @@ export interface EvaluationContext {
   connections: number;
   table: MetricTable;
   sidePath?: string | null;
+  /** The intervals' two-sided coverage: 0.95, or a sequential run's per-look level. */
+  level?: number;
 }
 
 type JudgedClaim = RatioClaim<string, string> | ThresholdClaim<string, string> | CountClaim<string, string> | ModelClaim<string, string>;
@@ -111,8 +114,8 @@ function settleHint(interval: Interval, bound: number): string {
   return rounds === undefined ? '' : `; about --rounds ${Math.min(rounds, 50)} would settle it${rounds > 50 ? ' if the effect is real at all' : ''}`;
 }
 
-function intervalText(interval: Interval, format: (value: number) => string, identical: boolean): string {
-  return identical ? `identical in all ${interval.n} rounds` : `95% CI ${range(interval.low, interval.high, format)}, n = ${interval.n}`;
+function intervalText(interval: Interval, format: (value: number) => string, identical: boolean, level: number): string {
+  return identical ? `identical in all ${interval.n} rounds` : `${formatLevel(level)} CI ${range(interval.low, interval.high, format)}, n = ${interval.n}`;
 }
 
 export function evaluateClaim(claim: JudgedClaim, context: EvaluationContext): ClaimResult {
@@ -124,6 +127,7 @@ export function evaluateClaim(claim: JudgedClaim, context: EvaluationContext): C
   const floor = metricFloor(info);
   const name = label(claim, context, variants);
   const format = (value: number) => formatMetric(info, value);
+  const level = context.level ?? 0.95;
 
   if (claim.kind === 'ratio') {
     const a = samplesOf(runs, claim.numerator, claim.metric, connections);
@@ -136,12 +140,12 @@ export function evaluateClaim(claim: JudgedClaim, context: EvaluationContext): C
       const d = samplesOf(runs, claim.relativeTo.denominator, claim.metric, connections);
       samples[claim.relativeTo.numerator] = c;
       samples[claim.relativeTo.denominator] = d;
-      interval = ratioOfRatiosInterval(a, b, c, d, floor);
+      interval = ratioOfRatiosInterval(a, b, c, d, floor, level);
       what =
         `${name}, ${claim.numerator} over ${claim.denominator}, was ${formatRatio(interval.estimate)} the same ratio of ` +
         `${claim.relativeTo.numerator} over ${claim.relativeTo.denominator}`;
     } else {
-      interval = ratioInterval(a, b, floor);
+      interval = ratioInterval(a, b, floor, level);
       what = `${name} of ${claim.numerator} was ${formatRatio(interval.estimate)} that of ${claim.denominator}`;
     }
     const verdict = verdictAtLeast(interval, claim.atLeast);
@@ -152,11 +156,12 @@ export function evaluateClaim(claim: JudgedClaim, context: EvaluationContext): C
       verdict,
       estimate: interval.estimate,
       ci95: [interval.low, interval.high],
+      level,
       threshold: claim.atLeast,
       direction: 'atLeast',
       samples,
       rounds: interval.n,
-      sentence: `${what} (${intervalText(interval, formatRatio, identical)}; the claim needs at least ${formatRatio(claim.atLeast)}): ${verdict}${hint}`,
+      sentence: `${what} (${intervalText(interval, formatRatio, identical, level)}; the claim needs at least ${formatRatio(claim.atLeast)}): ${verdict}${hint}`,
     };
   }
 
@@ -209,7 +214,7 @@ export function evaluateClaim(claim: JudgedClaim, context: EvaluationContext): C
         sentence: `the model made no usable prediction for ${claim.variant} in at least two rounds (a prediction of 0 cannot be compared): inconclusive`,
       };
     }
-    const interval = levelInterval(ratios);
+    const interval = levelInterval(ratios, 0, level);
     const [low, high] = claim.within;
     const verdict = verdictWithin(interval, low, high);
     const hint = verdict === 'inconclusive' ? settleHint(interval, interval.estimate < Math.sqrt(low * high) ? low : high) : '';
@@ -218,6 +223,7 @@ export function evaluateClaim(claim: JudgedClaim, context: EvaluationContext): C
       verdict,
       estimate: interval.estimate,
       ci95: [interval.low, interval.high],
+      level,
       threshold: null,
       band: claim.within,
       direction: 'within',
@@ -225,12 +231,12 @@ export function evaluateClaim(claim: JudgedClaim, context: EvaluationContext): C
       rounds: interval.n,
       sentence:
         `${name} of ${claim.variant} was ${formatRatio(interval.estimate)} what the model predicts, round by round ` +
-        `(${intervalText(interval, formatRatio, allIdentical(ratios))}; the claim needs ${formatRatio(low)}–${formatRatio(high)}): ${verdict}${hint}`,
+        `(${intervalText(interval, formatRatio, allIdentical(ratios), level)}; the claim needs ${formatRatio(low)}–${formatRatio(high)}): ${verdict}${hint}`,
     };
   }
 
   const values = samplesOf(runs, claim.variant, claim.metric, connections);
-  const interval = levelInterval(values, floor);
+  const interval = levelInterval(values, floor, level);
   const atLeast = claim.atLeast !== undefined;
   const threshold = (atLeast ? claim.atLeast : claim.atMost) ?? Number.NaN;
   const verdict = atLeast ? verdictAtLeast(interval, threshold) : verdictAtMost(interval, threshold);
@@ -240,12 +246,13 @@ export function evaluateClaim(claim: JudgedClaim, context: EvaluationContext): C
     verdict,
     estimate: interval.estimate,
     ci95: [interval.low, interval.high],
+    level,
     threshold,
     direction: atLeast ? 'atLeast' : 'atMost',
     samples: { [claim.variant]: values },
     rounds: interval.n,
     sentence:
-      `${name} of ${claim.variant} was ${format(interval.estimate)} (${intervalText(interval, format, allIdentical(values))}; ` +
+      `${name} of ${claim.variant} was ${format(interval.estimate)} (${intervalText(interval, format, allIdentical(values), level)}; ` +
       `the claim needs ${atLeast ? 'at least' : 'at most'} ${format(threshold)}): ${verdict}${hint}`,
   };
 }
@@ -273,6 +280,6 @@ export function evaluateMeasure(measure: Measure<string, string>, context: Evalu
     connections,
     sentence:
       `${metricLabel(info, context.sidePath)} of ${measure.numerator} was ${formatRatio(interval.estimate)} that of ` +
-      `${measure.denominator} (${intervalText(interval, formatRatio, allIdentical(a, b))}${leftOut})`,
+      `${measure.denominator} (${intervalText(interval, formatRatio, allIdentical(a, b), 0.95)}${leftOut})`,
   };
 }

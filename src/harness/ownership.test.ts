@@ -3,7 +3,7 @@ import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isOurTempDir, stateDir, sweep, writeRecord } from './ownership.js';
+import { isOurTempDir, prepareFolders, runsDir, stateDir, sweep, writeRecord } from './ownership.js';
 
 const started: ChildProcess[] = [];
 afterEach(() => {
@@ -75,6 +75,20 @@ describe('state directory', () => {
     expect(stateDir({ DEVCAP_STATE_DIR: '/x/y', XDG_STATE_HOME: '/s' })).toBe('/x/y');
     expect(stateDir({ XDG_STATE_HOME: '/s' })).toBe('/s/devcap');
     expect(stateDir({})).toMatch(/\/\.local\/state\/devcap$/);
+  });
+
+  it('is made (with runs/) before anything starts; one that cannot be made is DEVCAP_BAD_STATE_DIR, exit 2, at once', () => {
+    const base = mkdtempSync(join(tmpdir(), 'devcap-state-test-'));
+    try {
+      prepareFolders({ DEVCAP_STATE_DIR: join(base, 'a', 'b') });
+      expect(existsSync(runsDir({ DEVCAP_STATE_DIR: join(base, 'a', 'b') }))).toBe(true);
+    } finally {
+      rmSync(base, { recursive: true, force: true });
+    }
+    if (process.platform !== 'linux') return;
+    expect(() => prepareFolders({ DEVCAP_STATE_DIR: '/proc/nope/state' })).toThrow(
+      expect.objectContaining({ code: 'DEVCAP_BAD_STATE_DIR', exitCode: 2, message: "cannot keep devcap's state in /proc/nope/state (no such directory: /proc); set DEVCAP_STATE_DIR to a folder you can write" }),
+    );
   });
 
   it('only devcap-* directly under the temp dir counts as ours', () => {

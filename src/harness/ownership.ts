@@ -4,9 +4,12 @@
  * A pid is only ever killed while its command line is still the one recorded, so a pid
  * the system has since given to another program is left alone.
  */
-import { readdirSync, readFileSync, renameSync, rmSync, mkdirSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
+import { UsageError } from '../errors.js';
+import { makeFolder, whyNot } from './folders.js';
+import { procAvailable, psCommandLine } from './platform.js';
 
 export interface OwnedProcess {
   pid: number;
@@ -34,8 +37,28 @@ export function runsDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(stateDir(env), 'runs');
 }
 
-/** The command line of a live process, its non-empty arguments joined by spaces; null when it is gone (or not Linux). */
+/**
+ * Before a command starts anything: makes the state directory (and its runs/), and makes
+ * sure a run's temp dirs can be made. Either failing is bad input, said in one line now,
+ * not a failure mid-run.
+ */
+export function prepareFolders(env: NodeJS.ProcessEnv = process.env): void {
+  const dir = runsDir(env);
+  try {
+    makeFolder(dir, 0o700);
+  } catch (error) {
+    throw new UsageError('DEVCAP_BAD_STATE_DIR', `cannot keep devcap's state in ${stateDir(env)} (${whyNot(error, dir)}); set DEVCAP_STATE_DIR to a folder you can write`);
+  }
+  try {
+    rmSync(mkdtempSync(join(tmpdir(), 'devcap-')), { recursive: true });
+  } catch (error) {
+    throw new UsageError('DEVCAP_BAD_TMPDIR', `cannot make temp dirs in ${tmpdir()} (${whyNot(error, join(tmpdir(), 'devcap-'))}); set TMPDIR to a folder you can write`);
+  }
+}
+
+/** The command line of a live process, its non-empty arguments joined by spaces; null when it is gone (or cannot be read: Windows). */
 export function commandLine(pid: number): string | null {
+  if (!procAvailable()) return psCommandLine(pid);
   try {
     return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean).join(' ');
   } catch {
@@ -54,7 +77,7 @@ function alive(pid: number): boolean {
 
 /**
  * Still the process we started: alive, and showing one of its recorded command lines.
- * Without /proc (macOS) a command line cannot be read: `unreadable` says what to assume.
+ * Where no command line can be read (Windows has no /proc and no ps): `unreadable` says what to assume.
  */
 export function isStillOurs(owned: OwnedProcess, unreadable = false): boolean {
   if (!alive(owned.pid)) return false;
@@ -97,7 +120,7 @@ export function reap(processes: OwnedProcess[], tempDirs: string[], immediate = 
 }
 
 export function writeRecord(record: RunRecord, dir = runsDir()): string {
-  mkdirSync(dir, { recursive: true, mode: 0o700 });
+  makeFolder(dir, 0o700);
   const file = join(dir, `${record.pid}.json`);
   writeFileSync(`${file}.tmp`, JSON.stringify(record));
   renameSync(`${file}.tmp`, file);

@@ -9,6 +9,7 @@ import { readFileSync } from 'node:fs';
 import { freemem } from 'node:os';
 import { UsageError } from '../errors.js';
 import type { AnyLab } from '../lab/types.js';
+import { procAvailable, shellOpenFileLimit } from './platform.js';
 
 /** Memory every run needs whatever the lab: devcap, the load generator, a server or two. */
 export const BASE_RUN_BYTES = 256 * 1024 * 1024;
@@ -34,6 +35,9 @@ function readNumber(path: string): number | undefined {
 /** MemAvailable (what can be had without swapping), within the cgroup's limit when there is one. */
 export function availableMemoryBytes(): number {
   let available = freemem();
+  // Without /proc (macOS, Windows) freemem() it is: on macOS it counts only free pages, not
+  // the cache the system would give up, so the check errs on the side of refusing.
+  if (!procAvailable()) return available;
   try {
     const kib = /^MemAvailable:\s+(\d+) kB$/m.exec(readFileSync('/proc/meminfo', 'utf8'))?.[1];
     if (kib) available = Number(kib) * 1024;
@@ -48,6 +52,7 @@ export function availableMemoryBytes(): number {
 
 /** The soft open-file limit devcap runs under (Node raises it to the hard limit at start). */
 export function openFileLimit(): number {
+  if (!procAvailable()) return shellOpenFileLimit();
   try {
     const match = /^Max open files\s+(\S+)/m.exec(readFileSync('/proc/self/limits', 'utf8'));
     if (match && match[1] !== 'unlimited') return Number(match[1]);

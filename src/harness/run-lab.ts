@@ -16,7 +16,9 @@ import {
   type MeasureResult,
   type ModelResult,
   type RoundRun,
+  type RoundsPlan,
   type RunConfig,
+  type RunEvent,
   type SkippedVariant,
 } from '../report/result.js';
 import { Calibrator } from './calibrator.js';
@@ -27,6 +29,7 @@ import { evaluateClaim, evaluateMeasure, summarise, worstVerdict } from './evalu
 import { addCounts, AnswerTally, problemWith, type AnswerCount } from './answers.js';
 import { countServed, GENERATOR_BOUND_CORES, runLoad, warmUp, type CheckedRequest, type LoadResult } from './load.js';
 import { median } from './stats.js';
+import { lookLevel, lookSchedule, MIN_ROUNDS } from './sequential.js';
 import { runScenario } from './scenario.js';
 import { VariantProcess } from './variant-process.js';
 import { envStem, paramEnv, startVariant, VariantGroup } from './variant-group.js';
@@ -35,7 +38,10 @@ export interface RunOptions {
   quick: boolean;
   durationSec?: number;
   connections?: number;
+  /** `--rounds N`: exactly N rounds, judged once at 95%. */
   rounds?: number;
+  /** At most this many rounds, instead of the mode's cap, still stopping once every claim is decided (`check`). */
+  maxRounds?: number;
   params: Record<string, number>;
   version: string;
   /** `--variant name=file`: absolute paths of programs run in place of the lab's own variants. */
@@ -54,10 +60,11 @@ export type ServiceChoices = Pick<RunOptions, 'redis' | 'postgresBin'>;
 export interface Progress {
   phase(text: string): void;
   tick(text: string): void;
+  /** The run's progress as data (`--live`): the plan, each run, the claims after each round. */
+  event?(event: RunEvent): void;
 }
 
-/** Every mode runs at least this many rounds: two points give an interval, not a verdict worth having. */
-export const MIN_ROUNDS = 3;
+export { MIN_ROUNDS };
 
 /** Errors and timeouts above this share of a stream's requests make a run invalid. */
 export const MAX_FAILED_SHARE = 0.01;
@@ -80,7 +87,7 @@ export function resolveConfig(loaded: LoadedLab, options: RunOptions): RunConfig
     mode: options.quick ? 'quick' : 'default',
     durationSec: options.durationSec ?? base.durationSec,
     warmupRequests: base.warmupRequests,
-    rounds: Math.max(MIN_ROUNDS, options.rounds ?? base.rounds),
+    rounds: Math.max(MIN_ROUNDS, options.rounds ?? options.maxRounds ?? base.rounds),
     connections,
     claimsAtConnections,
     method: workload.method ?? 'GET',
@@ -149,21 +156,43 @@ export async function runLab(original: LoadedLab, options: RunOptions, progress:
     const requests = new Map<string, CheckedRequest[]>();
     for (const name of loadedNames) requests.set(name, await resolveRequests(loaded.lab, name, config, provided.env));
     config.requests = Math.max(0, ...[...requests.values()].map((list) => list.length));
-    const runs = await runRounds(loaded, loadedNames, config, provided.env, requests, progress, releases);
+    const header = labHeader(loaded.lab);
+    progress.event?.({
+      type: 'plan',
+      lab: header,
+      config,
+      headline: metricTable(loaded.lab)[header.headline] ?? { label: header.headline, unit: 'count', better: 'higher' },
+      claims: loaded.lab.claims.map((claim) => ({ id: claim.id, kind: claim.kind, statement: claim.statement })),
+      skipped: provided.skipped,
+      totalRuns: config.connections.length * config.rounds * loadedNames.length,
+    });
+    // Sequential rounds (sequential.ts): after some rounds, the claims are judged on the runs
+    // so far at the looks' level; once every one is decided, no more rounds. --rounds N fixes N.
+    const table = metricTable(loaded.lab);
+    const judgedClaims = loaded.lab.claims.filter((claim) => claim.kind !== 'scenario' && !claimVariants(claim).some(isSkipped));
+    const decided = (runs: RoundRun[], level: number) =>
+      judgedClaims.every((claim) => {
+        if (claim.kind === 'scenario') return true;
+        const verdict = evaluateClaim(claim, { runs, connections: config.claimsAtConnections, table, sidePath: config.side?.path, level }).verdict;
+        return verdict !== 'inconclusive';
+      });
+    const { runs, plan } = await runRounds(loaded, loadedNames, config, provided.env, requests, progress, releases, options.rounds === undefined ? decided : undefined);
     const scenarioResults: ClaimResult[] = [];
     for (const claim of loaded.lab.claims) {
       if (claim.kind !== 'scenario' || isSkipped(claim.variant)) continue;
       progress.phase(`${loaded.lab.slug}: scenario ${claim.id}`);
-      const group = await VariantGroup.start(loaded, claim.variant, config, provided.env);
+      // A scenario may run its process at parameters of its own (the lesson's lifetime beside a shortened one).
+      const at = claim.params ? { ...config, params: { ...config.params, ...claim.params } } : config;
+      const group = await VariantGroup.start(loaded, claim.variant, at, provided.env);
       try {
         scenarioResults.push(
-          await runScenario(claim, group.port, { params: config.params, env: provided.env, serverOutput: () => group.server.outputText(), processes: group }),
+          await runScenario(claim, group.port, { params: at.params, env: provided.env, serverOutput: () => group.server.outputText(), processes: group }),
         );
       } finally {
         await group.stop();
       }
     }
-    return assemble(loaded, options, config, { ...environment, redis: provided.redis }, provided, runs, scenarioResults, startedAt, started);
+    return assemble(loaded, options, config, { ...environment, redis: provided.redis }, provided, runs, plan, scenarioResults, startedAt, started);
   } finally {
     for (const release of releases.reverse()) await release();
   }
@@ -244,7 +273,12 @@ export async function resolveRequests(lab: AnyLab, variant: string, config: RunC
   });
 }
 
-/** Rounds of fresh processes; the order alternates (A B C, C B A) so drift favours no one. */
+/**
+ * Rounds of fresh processes; the order alternates (A B C, C B A) so drift favours no one.
+ * With `decided` (no --rounds), the block of rounds the claims are judged at stops at the
+ * first look (sequential.ts) where every judged claim is decided; other connection counts
+ * (the table's) run the cap.
+ */
 async function runRounds(
   loaded: LoadedLab,
   names: string[],
@@ -253,31 +287,76 @@ async function runRounds(
   requests: Map<string, CheckedRequest[]>,
   progress: Progress,
   releases: Array<() => Promise<void>>,
-): Promise<RoundRun[]> {
+  decided?: (runs: RoundRun[], level: number) => boolean,
+): Promise<{ runs: RoundRun[]; plan: RoundsPlan }> {
   const runs: RoundRun[] = [];
-  if (!names.length) return runs;
+  const looks = decided ? lookSchedule(config.rounds) : [config.rounds];
+  const plan: RoundsPlan = { ran: 0, cap: config.rounds, looks, level: lookLevel(looks.length), stopped: decided ? 'cap' : 'fixed' };
+  if (!names.length) return { runs, plan: { ...plan, stopped: 'none' } };
   let calibrator: Calibrator | undefined;
   if (loaded.lab.calibrate) {
     calibrator = Calibrator.start(loaded);
     const stop = () => calibrator!.stop();
     releases.push(stop);
   }
-  const total = config.connections.length * config.rounds * names.length;
+  let total = config.connections.length * config.rounds * names.length;
   const started = performance.now();
   for (const connections of config.connections) {
+    const judged = connections === config.claimsAtConnections;
     for (let round = 0; round < config.rounds; round++) {
       const order = round % 2 === 0 ? names : [...names].reverse();
       for (const [position, variant] of order.entries()) {
         const left = timeLeft(runs.length, total, performance.now() - started, config.durationSec);
-        progress.phase(
-          `${loaded.lab.slug}: ${variant}, ${connections} connection${connections === 1 ? '' : 's'}, round ${round + 1}/${config.rounds} ` +
-            `(run ${runs.length + 1} of ${total}, ${left})`,
-        );
+        const of = judged && decided ? `round ${round + 1} of at most ${config.rounds}` : `round ${round + 1}/${config.rounds}`;
+        progress.phase(`${loaded.lab.slug}: ${variant}, ${connections} connection${connections === 1 ? '' : 's'}, ${of} (run ${runs.length + 1} of ${decided ? 'at most ' : ''}${total}, ${left})`);
         runs.push(await runOnce(loaded, variant, connections, round, position, config, env, requests.get(variant)!, progress, calibrator));
+        progress.event?.({ type: 'run', day: loaded.lab.day, run: runs.at(-1)!, done: runs.length, totalRuns: total });
+      }
+      if (!judged) continue;
+      plan.ran = round + 1;
+      if (progress.event && round >= 1) progress.event({ type: 'claims', day: loaded.lab.day, afterRound: round + 1, claims: interimClaims(loaded, runs, config, plan.level) });
+      if (decided && round + 1 < config.rounds && looks.includes(round + 1) && decided(runs, plan.level)) {
+        plan.stopped = 'decided';
+        total -= (config.rounds - round - 1) * names.length;
+        break;
       }
     }
   }
-  return runs;
+  return { runs, plan };
+}
+
+/**
+ * The judged claims on the rounds so far, as the final evaluation will judge them: how the
+ * interval narrows round by round. A claim that cannot be judged yet is left out.
+ */
+export function interimClaims(loaded: LoadedLab, runs: RoundRun[], config: RunConfig, level = 0.95): ClaimResult[] {
+  const context = { runs, connections: config.claimsAtConnections, table: metricTable(loaded.lab), sidePath: config.side?.path, level };
+  const judged: ClaimResult[] = [];
+  for (const claim of loaded.lab.claims) {
+    if (claim.kind === 'scenario') continue;
+    try {
+      judged.push(evaluateClaim(claim, context));
+    } catch {
+      // Too few rounds of a variant yet (a model claim before its calibration): next round.
+    }
+  }
+  return judged;
+}
+
+function metricTable(lab: AnyLab): MetricTable {
+  return { ...standardMetrics, ...lab.metrics };
+}
+
+function labHeader(lab: AnyLab): LabResult['lab'] {
+  return {
+    day: lab.day,
+    slug: lab.slug,
+    title: lab.title,
+    claim: lab.claim,
+    takeaway: lab.takeaway,
+    headline: lab.report?.headline ?? 'requestsPerSec',
+    columns: lab.report?.columns ?? DEFAULT_COLUMNS,
+  };
 }
 
 /** Each unit measured before and after a load, as one value: their geometric mean. */
@@ -325,17 +404,21 @@ async function runOnce(
     // Measured now, while this variant waits: the same minute of the same shared machine as its load.
     const before = calibrator ? await calibrator.measure(config.params, env) : undefined;
     await server.probe('reset');
+    const perSecond: number[] = [];
     const result = await runLoad({
       ...load,
       client: lab.workload.client,
       durationSec: config.durationSec,
       checkEvery: config.checkEvery,
       side: lab.workload.side,
-      onTick: (count) => progress.tick(`${count.toLocaleString('en-US')} req/s`),
+      onTick: (count) => {
+        perSecond.push(count);
+        progress.tick(`${count.toLocaleString('en-US')} req/s`);
+      },
     });
     const calibration = before && lab.calibrateAround ? bracket(before, await calibrator!.measure(config.params, env)) : before;
     if (!server.alive) {
-      throw new HarnessError('DEVCAP_VARIANT_CRASHED', `${lab.slug}/${variant} died under load${server.stderrTail() ? `: ${server.stderrTail()}` : ''}`);
+      throw server.failure('DEVCAP_VARIANT_CRASHED', `${lab.slug}/${variant} died under load`);
     }
     const reading = await server.probe('read');
     const driveAnswers = new AnswerTally();
@@ -408,6 +491,7 @@ async function runOnce(
       generatorBound: result.generatorCpuCores >= GENERATOR_BOUND_CORES,
       answers,
       invalid: joinProblems(invalidity(result, lab.workload.path, lab.workload.expectStatus, config.side?.path), wrongAnswers(answers)),
+      timeline: { requestsPerSec: perSecond, ...reading.timeline },
       ...(calibration ? { calibration, predicted: predictionsFor(lab, variant, calibration, config, connections) } : {}),
       ...(!calibration && lab.model ? { predicted: predictionsFor(lab, variant, {}, config, connections) } : {}),
     };
@@ -472,13 +556,14 @@ function assemble(
   environment: Environment,
   provided: Provided,
   runs: RoundRun[],
+  plan: RoundsPlan,
   scenarioResults: ClaimResult[],
   startedAt: string,
   started: number,
 ): LabResult {
   const { lab } = loaded;
   const names = Object.keys(lab.variants);
-  const table: MetricTable = { ...standardMetrics, ...lab.metrics };
+  const table = metricTable(lab);
   const warnings: string[] = [];
   const boundRuns = runs.filter((run) => run.generatorBound);
   if (boundRuns.length) {
@@ -496,7 +581,7 @@ function assemble(
   }
 
   const at = config.claimsAtConnections;
-  const context = { runs, connections: at, table, sidePath: config.side?.path };
+  const context = { runs, connections: at, table, sidePath: config.side?.path, level: plan.level };
   const skippedFor = (variants: string[]) => provided.skipped.filter((entry) => variants.includes(entry.variant));
   const claims = lab.claims.map((claim) => {
     const variants = claimVariants(claim);
@@ -512,15 +597,7 @@ function assemble(
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'devcap', version: options.version },
-    lab: {
-      day: lab.day,
-      slug: lab.slug,
-      title: lab.title,
-      claim: lab.claim,
-      takeaway: lab.takeaway,
-      headline: lab.report?.headline ?? 'requestsPerSec',
-      columns: lab.report?.columns ?? DEFAULT_COLUMNS,
-    },
+    lab: labHeader(lab),
     startedAt,
     wallTimeMs: Math.round(performance.now() - started),
     environment,
@@ -536,6 +613,7 @@ function assemble(
       substituted: name in config.substitutes,
     })),
     runs,
+    rounds: plan,
     summary: summarise(runs),
     claims,
     measures,

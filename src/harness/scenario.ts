@@ -11,12 +11,46 @@ export interface SendOptions {
   path: string;
   headers?: Record<string, string>;
   body?: string;
+  /** The client's address on a fresh connection (`agent: false`). */
+  localAddress?: string;
 }
 
 /** One request on loopback, body read in full. */
 export async function send(agent: Agent | false, port: number, step: SendOptions): Promise<ScenarioResponse> {
   const { status, headers, body, elapsedMs } = await request({ agent, port, ...step, timeoutMs: STEP_REQUEST_TIMEOUT_MS });
   return { status, headers, body, elapsedMs };
+}
+
+/** The scenario's default client address. */
+export const DEFAULT_FROM = '127.0.0.1';
+const LOOPBACK_V4 = /^127\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/;
+
+/** Why `from` cannot be a client's address here, or null: only loopback addresses, this machine's own. */
+export function badFrom(from: string): string | null {
+  const parts = LOOPBACK_V4.exec(from);
+  return parts && parts.slice(1).every((part) => Number(part) <= 255) ? null : `from must be a loopback address such as 127.0.0.2, not "${from}"`;
+}
+
+/**
+ * A scenario's clients: one keep-alive connection per client address (`from`), so requests
+ * of one client share a connection and two clients never do.
+ */
+export class Clients {
+  private readonly agents = new Map<string, Agent>();
+
+  agent(from: string = DEFAULT_FROM): Agent {
+    let agent = this.agents.get(from);
+    if (!agent) {
+      agent = new Agent({ keepAlive: true, maxSockets: 1, localAddress: from });
+      this.agents.set(from, agent);
+    }
+    return agent;
+  }
+
+  destroy(): void {
+    for (const agent of this.agents.values()) agent.destroy();
+    this.agents.clear();
+  }
 }
 
 function resolve<T>(value: Dynamic<T> | undefined, context: ScenarioContext): T | undefined {
@@ -26,7 +60,7 @@ function resolve<T>(value: Dynamic<T> | undefined, context: ScenarioContext): T 
 function describe(step: ScenarioStep, path: string | undefined): string {
   if (path === undefined) return 'no request';
   const times = step.parallel && step.parallel > 1 ? ` × ${step.parallel} at once` : step.repeat && step.repeat > 1 ? ` × ${step.repeat}` : '';
-  return `${step.method ?? 'GET'} ${path}${times}`;
+  return `${step.method ?? 'GET'} ${path}${times}${step.from ? ` from ${step.from}` : ''}`;
 }
 
 function counts(record: Record<string | number, number>): string {
@@ -37,7 +71,7 @@ function counts(record: Record<string | number, number>): string {
 
 const reason = (error: unknown) => (error instanceof Error ? error.message : String(error));
 
-export async function runStep(port: number, step: ScenarioStep, agent: Agent, context: ScenarioContext): Promise<ScenarioStepResult> {
+export async function runStep(port: number, step: ScenarioStep, clients: Clients, context: ScenarioContext): Promise<ScenarioStepResult> {
   const statusCounts: Record<string, number> = {};
   const responses: ScenarioResponse[] = [];
   let failure: string | null = null;
@@ -48,8 +82,9 @@ export async function runStep(port: number, step: ScenarioStep, agent: Agent, co
       if (typeof said === 'string') failure = said;
     }
     path = resolve(step.path, context);
+    if (!failure && step.from !== undefined) failure = badFrom(step.from);
     if (!failure && path !== undefined) {
-      const request: SendOptions = { method: step.method, path, headers: resolve(step.headers, context), body: resolve(step.body, context) };
+      const request: SendOptions = { method: step.method, path, headers: resolve(step.headers, context), body: resolve(step.body, context), localAddress: step.from };
       const record = (response: ScenarioResponse) => {
         responses.push(response);
         statusCounts[response.status] = (statusCounts[response.status] ?? 0) + 1;
@@ -62,6 +97,7 @@ export async function runStep(port: number, step: ScenarioStep, agent: Agent, co
           else failure ??= `request failed: ${reason(outcome.reason)}`;
         }
       } else {
+        const agent = clients.agent(step.from);
         for (let i = 0; i < (step.repeat ?? 1); i++) record(await send(agent, port, request));
       }
     }
@@ -108,7 +144,7 @@ export interface ScenarioEnvironment {
 
 /** Every step passes: confirmed. Any step fails: contradicted, with what came back. */
 export async function runScenario(claim: ScenarioClaim<string>, port: number, environment: ScenarioEnvironment): Promise<ClaimResult> {
-  const agent = new Agent({ keepAlive: true, maxSockets: 1 });
+  const clients = new Clients();
   const context: ScenarioContext = {
     vars: {},
     params: environment.params,
@@ -119,9 +155,9 @@ export async function runScenario(claim: ScenarioClaim<string>, port: number, en
   };
   const steps: ScenarioStepResult[] = [];
   try {
-    for (const step of claim.steps) steps.push(await runStep(port, step, agent, context));
+    for (const step of claim.steps) steps.push(await runStep(port, step, clients, context));
   } finally {
-    agent.destroy();
+    clients.destroy();
   }
   const failed = steps.filter((step) => !step.passed);
   const verdict = failed.length ? 'contradicted' : 'confirmed';

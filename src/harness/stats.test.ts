@@ -8,6 +8,8 @@ import {
   roundsToSettle,
   spread,
   tQuantile975,
+  tQuantile,
+  tCdf,
   verdictAtLeast,
   verdictAtMost,
   verdictWithin,
@@ -25,12 +27,24 @@ describe('median and spread', () => {
   });
 });
 
+describe('tQuantile and tCdf', () => {
+  it('match the tables at other levels (R qt) and invert each other', () => {
+    expect(tQuantile(0.995, 4)).toBeCloseTo(4.6041, 3);
+    expect(tQuantile(0.99, 10)).toBeCloseTo(2.7638, 3);
+    expect(tQuantile(0.99583, 3)).toBeCloseTo(6.3, 0);
+    expect(tQuantile(0.025, 4)).toBeCloseTo(-2.7764, 3);
+    expect(tCdf(0, 3)).toBeCloseTo(0.5, 12);
+    for (const df of [1.7, 4, 12.3]) for (const p of [0.9, 0.975, 0.999]) expect(tCdf(tQuantile(p, df), df)).toBeCloseTo(p, 9);
+  });
+});
+
 describe('tQuantile975', () => {
   it('matches the table and interpolates fractional degrees of freedom', () => {
     expect(tQuantile975(1)).toBeCloseTo(12.706, 3);
     expect(tQuantile975(2)).toBeCloseTo(4.303, 3);
     expect(tQuantile975(10)).toBeCloseTo(2.228, 3);
-    expect(tQuantile975(2.5)).toBeCloseTo((4.303 + 3.182) / 2, 3);
+    // fractional df, as Welch gives: between df 2 and 3, exactly (3.5747, checked by integrating the density)
+    expect(tQuantile975(2.5)).toBeCloseTo(3.5747, 3);
     expect(tQuantile975(1e6)).toBeCloseTo(1.96, 2);
     expect(tQuantile975(0)).toBeNaN();
   });

@@ -6,8 +6,11 @@
 
 // The shapes of a verdict and a spread belong to the result; the statistics produce them.
 import type { Spread, Verdict } from '../report/result.js';
+// The one median of devcap, the harness's and the labs' (`devcap/lab`).
+import { median } from '../lab/helpers.js';
 
 export type { Spread, Verdict };
+export { median };
 
 export interface Interval {
   estimate: number;
@@ -21,12 +24,6 @@ export interface Interval {
   n: number;
 }
 
-export function median(values: number[]): number {
-  if (values.length === 0) return Number.NaN;
-  const sorted = [...values].sort((a, b) => a - b);
-  const mid = sorted.length >> 1;
-  return sorted.length % 2 ? sorted[mid]! : (sorted[mid - 1]! + sorted[mid]!) / 2;
-}
 
 export function spread(values: number[]): Spread {
   return { median: median(values), min: Math.min(...values), max: Math.max(...values), n: values.length };
@@ -42,37 +39,122 @@ export function variance(values: number[]): number {
   return values.reduce((sum, value) => sum + (value - m) ** 2, 0) / (values.length - 1);
 }
 
-// Two-sided 95% quantiles of Student's t (0.975) for df 1..30, then a few anchors.
-const T975: Array<[number, number]> = [
-  [1, 12.706], [2, 4.303], [3, 3.182], [4, 2.776], [5, 2.571], [6, 2.447], [7, 2.365],
-  [8, 2.306], [9, 2.262], [10, 2.228], [11, 2.201], [12, 2.179], [13, 2.16], [14, 2.145],
-  [15, 2.131], [16, 2.12], [17, 2.11], [18, 2.101], [19, 2.093], [20, 2.086], [21, 2.08],
-  [22, 2.074], [23, 2.069], [24, 2.064], [25, 2.06], [26, 2.056], [27, 2.052], [28, 2.048],
-  [29, 2.045], [30, 2.042], [40, 2.021], [60, 2.0], [120, 1.98], [Infinity, 1.96],
-];
+/** ln Γ(x), Lanczos (g = 7, 9 terms): about 15 digits for x > 0. */
+function logGamma(x: number): number {
+  const c = [0.99999999999980993, 676.5203681218851, -1259.1392167224028, 771.32342877765313, -176.61502916214059, 12.507343278686905, -0.13857109526572012, 9.9843695780195716e-6, 1.5056327351493116e-7];
+  if (x < 0.5) return Math.log(Math.PI / Math.sin(Math.PI * x)) - logGamma(1 - x);
+  const z = x - 1;
+  let sum = c[0]!;
+  for (let i = 1; i < 9; i++) sum += c[i]! / (z + i);
+  const t = z + 7.5;
+  return 0.5 * Math.log(2 * Math.PI) + (z + 0.5) * Math.log(t) - t + Math.log(sum);
+}
 
-/** t quantile for 95% two-sided intervals; fractional df (Welch) interpolate. */
-export function tQuantile975(df: number): number {
-  if (!(df > 0)) return Number.NaN;
-  if (df <= 1) return T975[0]![1];
-  for (let i = 1; i < T975.length; i++) {
-    const [d1, t1] = T975[i]!;
-    if (df <= d1) {
-      const [d0, t0] = T975[i - 1]!;
-      if (d1 === Infinity) return t1;
-      return t0 + ((t1 - t0) * (df - d0)) / (d1 - d0);
-    }
+/** The continued fraction of the regularized incomplete beta (modified Lentz). */
+function betaFraction(x: number, a: number, b: number): number {
+  const tiny = 1e-300;
+  let c = 1;
+  let d = 1 - ((a + b) * x) / (a + 1);
+  if (Math.abs(d) < tiny) d = tiny;
+  d = 1 / d;
+  let h = d;
+  for (let m = 1; m <= 300; m++) {
+    const m2 = 2 * m;
+    let aa = (m * (b - m) * x) / ((a + m2 - 1) * (a + m2));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    h *= d * c;
+    aa = (-(a + m) * (a + b + m) * x) / ((a + m2) * (a + m2 + 1));
+    d = 1 + aa * d;
+    if (Math.abs(d) < tiny) d = tiny;
+    c = 1 + aa / c;
+    if (Math.abs(c) < tiny) c = tiny;
+    d = 1 / d;
+    const step = d * c;
+    h *= step;
+    if (Math.abs(step - 1) < 1e-14) break;
   }
-  return 1.96;
+  return h;
+}
+
+/** I_x(a, b), the regularized incomplete beta function. */
+function incompleteBeta(x: number, a: number, b: number): number {
+  if (x <= 0) return 0;
+  if (x >= 1) return 1;
+  const front = Math.exp(logGamma(a + b) - logGamma(a) - logGamma(b) + a * Math.log(x) + b * Math.log(1 - x));
+  return x < (a + 1) / (a + b + 2) ? (front * betaFraction(x, a, b)) / a : 1 - (front * betaFraction(1 - x, b, a)) / b;
+}
+
+/** P(T ≤ t) for Student's t with `df` degrees of freedom (fractional df, as Welch gives, too). */
+export function tCdf(t: number, df: number): number {
+  const tail = 0.5 * incompleteBeta(df / (df + t * t), df / 2, 0.5);
+  return t >= 0 ? 1 - tail : tail;
+}
+
+/** The standard normal p-quantile (Acklam's rational approximation, relative error below 1.2e-9). */
+export function normalQuantile(p: number): number {
+  const a = [-39.69683028665376, 220.9460984245205, -275.9285104469687, 138.357751867269, -30.66479806614716, 2.506628277459239];
+  const b = [-54.47609879822406, 161.5858368580409, -155.6989798598866, 66.80131188771972, -13.28068155288572];
+  const c = [-0.007784894002430293, -0.3223964580411365, -2.400758277161838, -2.549732539343734, 4.374664141464968, 2.938163982698783];
+  const d = [0.007784695709041462, 0.3224671290700398, 2.445134137142996, 3.754408661907416];
+  const tail = (q: number) => (((((c[0]! * q + c[1]!) * q + c[2]!) * q + c[3]!) * q + c[4]!) * q + c[5]!) / ((((d[0]! * q + d[1]!) * q + d[2]!) * q + d[3]!) * q + 1);
+  if (p < 0.02425) return tail(Math.sqrt(-2 * Math.log(p)));
+  if (p > 1 - 0.02425) return -tail(Math.sqrt(-2 * Math.log(1 - p)));
+  const q = p - 0.5;
+  const r = q * q;
+  return ((((((a[0]! * r + a[1]!) * r + a[2]!) * r + a[3]!) * r + a[4]!) * r + a[5]!) * q) / (((((b[0]! * r + b[1]!) * r + b[2]!) * r + b[3]!) * r + b[4]!) * r + 1);
+}
+
+/** Student's t density. */
+function tDensity(t: number, df: number): number {
+  return Math.exp(logGamma((df + 1) / 2) - logGamma(df / 2) - 0.5 * Math.log(df * Math.PI) - ((df + 1) / 2) * Math.log(1 + (t * t) / df));
+}
+
+/**
+ * The p-quantile of Student's t with `df` degrees of freedom: Newton's method on tCdf from
+ * the Cornish-Fisher start, with a bisection fallback (small df, far tails).
+ */
+export function tQuantile(p: number, df: number): number {
+  if (!(df > 0) || !(p > 0 && p < 1)) return Number.NaN;
+  if (p < 0.5) return -tQuantile(1 - p, df);
+  if (p === 0.5) return 0;
+  const z = normalQuantile(p);
+  let t = z + (z ** 3 + z) / (4 * df) + (5 * z ** 5 + 16 * z ** 3 + 3 * z) / (96 * df * df);
+  if (!(t > 0)) t = z;
+  for (let i = 0; i < 50; i++) {
+    const step = (tCdf(t, df) - p) / tDensity(t, df);
+    const next = t - step;
+    if (!(next > 0) || !Number.isFinite(next)) break;
+    t = next;
+    if (Math.abs(step) < 1e-12 * t) return t;
+  }
+  let low = 0;
+  let high = 1;
+  while (tCdf(high, df) < p) high *= 2;
+  for (let i = 0; i < 200 && high - low > 1e-12 * high; i++) {
+    const mid = (low + high) / 2;
+    if (tCdf(mid, df) < p) low = mid;
+    else high = mid;
+  }
+  return (low + high) / 2;
+}
+
+/** t quantile for 95% two-sided intervals. */
+export function tQuantile975(df: number): number {
+  return tQuantile(0.975, df);
 }
 
 const logs = (values: number[], floor: number) => values.map((value) => Math.log(Math.max(value, floor > 0 ? floor : Number.MIN_VALUE)));
 
 /**
- * A sum of signed log-means, `Σ sign·mean(log x)`, with a 95% Welch-Satterthwaite
- * interval: one sample is a level, two a ratio, four a ratio of ratios.
+ * A sum of signed log-means, `Σ sign·mean(log x)`, with a Welch-Satterthwaite interval of
+ * two-sided coverage `level` (95% unless a sequential run asks for more): one sample is a
+ * level, two a ratio, four a ratio of ratios.
  */
-export function logContrast(samples: Array<{ values: number[]; sign: 1 | -1 }>, floor = 0): Interval {
+export function logContrast(samples: Array<{ values: number[]; sign: 1 | -1 }>, floor = 0, level = 0.95): Interval {
   for (const { values } of samples) if (values.length < 2) throw new RangeError('an interval needs at least two rounds per sample');
   const parts = samples.map(({ values, sign }) => {
     const l = logs(values, floor);
@@ -84,7 +166,7 @@ export function logContrast(samples: Array<{ values: number[]; sign: 1 | -1 }>, 
   const n = Math.min(...parts.map((part) => part.n));
   // Welch-Satterthwaite; with no spread at all, the smallest n - 1.
   const df = total > 0 ? total ** 2 / parts.reduce((sum, part) => sum + part.v ** 2 / (part.n - 1), 0) : n - 1;
-  const half = tQuantile975(df) * se;
+  const half = tQuantile(1 - (1 - level) / 2, df) * se;
   return { estimate: Math.exp(diff), low: Math.exp(diff - half), high: Math.exp(diff + half), df, se, n };
 }
 
@@ -92,12 +174,12 @@ export function logContrast(samples: Array<{ values: number[]; sign: 1 | -1 }>, 
  * Ratio of geometric means a/b with a 95% Welch interval on log values. Values below
  * `floor` are raised to it (latency below the generator's 1 ms resolution is unknown).
  */
-export function ratioInterval(a: number[], b: number[], floor = 0): Interval {
-  return logContrast([{ values: a, sign: 1 }, { values: b, sign: -1 }], floor);
+export function ratioInterval(a: number[], b: number[], floor = 0, level = 0.95): Interval {
+  return logContrast([{ values: a, sign: 1 }, { values: b, sign: -1 }], floor, level);
 }
 
 /** (a/b) / (c/d): how much bigger one ratio is than another, e.g. an effect next to its control. */
-export function ratioOfRatiosInterval(a: number[], b: number[], c: number[], d: number[], floor = 0): Interval {
+export function ratioOfRatiosInterval(a: number[], b: number[], c: number[], d: number[], floor = 0, level = 0.95): Interval {
   return logContrast(
     [
       { values: a, sign: 1 },
@@ -106,12 +188,13 @@ export function ratioOfRatiosInterval(a: number[], b: number[], c: number[], d: 
       { values: d, sign: 1 },
     ],
     floor,
+    level,
   );
 }
 
-/** Geometric mean of one sample with a 95% t interval on log values. */
-export function levelInterval(values: number[], floor = 0): Interval {
-  return logContrast([{ values, sign: 1 }], floor);
+/** Geometric mean of one sample with a t interval (95% by default) on log values. */
+export function levelInterval(values: number[], floor = 0, level = 0.95): Interval {
+  return logContrast([{ values, sign: 1 }], floor, level);
 }
 
 /** "at least `threshold`": confirmed when the whole interval clears it, contradicted when the whole interval falls short. */

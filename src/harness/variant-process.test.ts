@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 // The built module: it preloads the compiled probe (dist/src/harness/probe.js).
-import { get, VariantProcess } from '../../dist/src/harness/variant-process.js';
+import { errorLine, get, VariantProcess } from '../../dist/src/harness/variant-process.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'devcap-variant-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
@@ -73,5 +73,52 @@ describe('a server devcap starts', () => {
       code: 'DEVCAP_VARIANT_CRASHED',
       message: "crash-test exited (code 1): TypeError: the learner's bug",
     });
+    // One line; the rest (the stack, node's version line) rides along for --debug.
+    const error = (await VariantProcess.start({ name: 'crash-test', file: broken, env: {}, readyPath: '/' }).catch((failure: unknown) => failure)) as { message: string; detail?: string };
+    expect(error.message).not.toContain('\n');
+    expect(error.detail).toMatch(/TypeError: the learner's bug\n\s+at /);
+  });
+});
+
+describe('errorLine', () => {
+  it("is the error's own line, not a stack frame, node's version line or the inspected fields", () => {
+    const printed = ['file:///x.mjs:1\nthrow err\n^\n\nError: read ECONNRESET\n    at TCP.onStreamRead (node:internal/stream_base_commons:218:20) {\n', "  errno: -104,\n  code: 'ECONNRESET'\n}\n\nNode.js v20.20.2\n"];
+    expect(errorLine(printed)).toBe('Error: read ECONNRESET');
+    expect(errorLine(['listening\n', 'bye\n'])).toBe('bye');
+    expect(errorLine([])).toBe('');
+  });
+});
+
+describe('the probe', () => {
+  it('records the window second by second: a blocked second shows as its delay and a busy loop', async () => {
+    const blocker = join(dir, 'blocker.mjs');
+    writeFileSync(
+      blocker,
+      `import { createServer } from 'node:http';
+const server = createServer((req, res) => {
+  if (req.url === '/block') { const until = Date.now() + 400; while (Date.now() < until); }
+  res.end('ok');
+});
+server.listen(0, '127.0.0.1', () => process.send({ type: 'ready', port: server.address().port }));
+process.on('SIGTERM', () => process.exit(0));
+process.on('disconnect', () => process.exit(0));
+`,
+    );
+    const server = await VariantProcess.start({ name: 'probe-test', file: blocker, env: {}, readyPath: '/' });
+    try {
+      await server.probe('reset');
+      await new Promise((resolve) => setTimeout(resolve, 1200)); // an idle second
+      await get(server.port, '/block'); // then 400 ms with the loop blocked
+      await new Promise((resolve) => setTimeout(resolve, 600)); // read before the third second is half over
+      const { timeline } = await server.probe('read');
+      expect(timeline.eventLoopDelayMaxMs).toHaveLength(2);
+      expect(timeline.rssPeakBytes.every((bytes) => bytes > 1024 * 1024)).toBe(true);
+      const [idle, blocked] = timeline.eventLoopDelayMaxMs as [number, number];
+      expect(idle).toBeLessThan(100);
+      expect(blocked).toBeGreaterThan(250);
+      expect(timeline.eventLoopUtilization[1]!).toBeGreaterThan(timeline.eventLoopUtilization[0]! + 0.2);
+    } finally {
+      await server.stop();
+    }
   });
 });

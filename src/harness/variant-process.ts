@@ -125,8 +125,14 @@ export class VariantProcess {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  stderrTail(): string {
-    return this.stderr.join('').trim().split('\n').slice(-5).join('\n');
+  /** The one line that says why the process failed (its error's own line), '' when it printed nothing. */
+  errorLine(): string {
+    return errorLine(this.stderr);
+  }
+
+  /** A failure of this process, said in one line; everything it printed on stderr goes in `detail`, for --debug. */
+  failure(code: `DEVCAP_${string}`, message: string): HarnessError {
+    return withOutput(new HarnessError(code, `${message}${this.errorLine() ? `: ${this.errorLine()}` : ''}`), this.stderr);
   }
 
   stop(): Promise<void> {
@@ -145,12 +151,23 @@ export class VariantProcess {
 
 const KILL_GRACE_MS = 5000;
 
+/** The error's own line ("Error: ...", "SyntaxError: ..."), not node's closing "Node.js v20.x" nor a stack frame. */
+export function errorLine(stderr: string[]): string {
+  const lines = stderr.join('').trim().split('\n').filter((line) => line.trim() && !/^Node\.js v\d/.test(line));
+  return ([...lines].reverse().find((line) => /^\w*(Error|Exception)\b/.test(line)) ?? lines.pop() ?? '').trim();
+}
+
+/** A child's whole stderr rides along on its error, for --debug; the message stays one line. */
+function withOutput(error: HarnessError, stderr: string[]): HarnessError {
+  const text = stderr.join('').trim();
+  if (text) error.detail = text;
+  return error;
+}
+
 function crashed(name: string, child: ChildProcess, stderr: string[]): HarnessError {
-  // The error's own line ("Error: ...", "SyntaxError: ..."), not node's closing "Node.js v20.x".
-  const lines = stderr.join('').trim().split('\n').filter((line) => line && !/^Node\.js v\d/.test(line));
-  const tail = [...lines].reverse().find((line) => /^\w*(Error|Exception)\b/.test(line)) ?? lines.pop() ?? '';
+  const line = errorLine(stderr);
   const how = child.signalCode ? `signal ${child.signalCode}` : `code ${child.exitCode}`;
-  return new HarnessError('DEVCAP_VARIANT_CRASHED', `${name} exited (${how})${tail ? `: ${tail}` : ''}`);
+  return withOutput(new HarnessError('DEVCAP_VARIANT_CRASHED', `${name} exited (${how})${line ? `: ${line}` : ''}`), stderr);
 }
 
 function waitForPort(child: ChildProcess, name: string, stderr: string[]): Promise<number> {

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { HarnessError } from '../errors.js';
 import type { ProcessHost } from './host.js';
-import { freePort } from './redis.js';
+import { freePort } from '../lab/helpers.js';
 
 /** The programs a pair needs; all must be in one directory. */
 const PROGRAMS = ['initdb', 'postgres', 'pg_basebackup'] as const;

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExitCode, PrerequisiteError, UsageError } from '../errors.js';
-import { findRedis, givenRedis, ping, startRedis } from './redis.js';
+import { findRedis, givenRedis, ping, resolvedRedis, startRedis } from './redis.js';
 import { processHost } from '../harness/run-lab.js';
 
 const installed = findRedis({ PATH: process.env.PATH });
@@ -47,6 +47,18 @@ describe('findRedis', () => {
     chmodSync(join(bin, 'redis-server'), 0o644);
     expect(findRedis({ PATH: bin })).toEqual({ kind: 'missing' });
     expect(findRedis({})).toEqual({ kind: 'missing' });
+  });
+});
+
+describe('resolvedRedis', () => {
+  it('refuses a host this machine does not resolve with exit 2, and passes an address or localhost', async () => {
+    const refused = await resolvedRedis('redis://no-such-host.invalid:6379', true, {}).catch((error: unknown) => error);
+    expect(refused).toBeInstanceOf(UsageError);
+    expect((refused as UsageError).code).toBe('DEVCAP_BAD_REDIS_URL');
+    expect((refused as Error).message).toBe('--redis-url names no-such-host.invalid, which this machine does not resolve (no such name)');
+    expect(await resolvedRedis('redis://localhost:6379', false, {})).toEqual({ url: 'redis://localhost:6379', origin: '--redis-url' });
+    expect(await resolvedRedis(undefined, false, { DEVCAP_REDIS_URL: 'redis://[::1]:6379' })).toEqual({ url: 'redis://[::1]:6379', origin: 'DEVCAP_REDIS_URL' });
+    expect(await resolvedRedis(undefined, false, {})).toBeUndefined();
   });
 });
 

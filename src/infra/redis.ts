@@ -8,11 +8,13 @@
 import { spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { accessSync, constants } from 'node:fs';
-import { createServer, isIP } from 'node:net';
+import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { HarnessError, PrerequisiteError, UsageError } from '../errors.js';
 import type { ProcessHost } from './host.js';
+import { freePort } from '../lab/helpers.js';
+import { unresolvable } from './names.js';
 
 /** A Redis the user named, and where they named it (for messages and the report). */
 export interface GivenRedis {
@@ -71,6 +73,7 @@ export function givenRedis(option: string | undefined, allowRemote: boolean, env
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
     throw new UsageError('DEVCAP_BAD_OPTION', `${given.origin} takes a redis:// or rediss:// URL (got "${redactedUrl(given.url)}")`);
   }
+  if (!parsed.hostname) throw new UsageError('DEVCAP_BAD_OPTION', `${given.origin} takes a URL with a host, such as redis://127.0.0.1:6379 (got "${redactedUrl(given.url)}")`);
   if (!allowRemote && !isLoopbackHost(parsed.hostname)) {
     throw new UsageError(
       'DEVCAP_REMOTE_REDIS',
@@ -78,6 +81,16 @@ export function givenRedis(option: string | undefined, allowRemote: boolean, env
         'Use a Redis on 127.0.0.1, or add --allow-remote if you mean it',
     );
   }
+  return given;
+}
+
+/** `givenRedis`, and its host looked up now: a name this machine does not resolve is bad input, refused before anything starts. */
+export async function resolvedRedis(option: string | undefined, allowRemote: boolean, env: NodeJS.ProcessEnv = process.env): Promise<GivenRedis | undefined> {
+  const given = givenRedis(option, allowRemote, env);
+  if (!given) return undefined;
+  const host = new URL(given.url).hostname.replace(/^\[(.*)\]$/, '$1') || '127.0.0.1';
+  const why = await unresolvable(host);
+  if (why) throw new UsageError('DEVCAP_BAD_REDIS_URL', `${given.origin} names ${host}, which this machine does not resolve (${why})`);
   return given;
 }
 
@@ -223,15 +236,4 @@ export async function deleteKeys(url: string, keyPrefix: string, timeoutMs = 500
   } finally {
     client.disconnect();
   }
-}
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      server.close(() => (typeof address === 'object' && address ? resolve(address.port) : reject(new Error('no port'))));
-    });
-  });
 }

@@ -18,6 +18,8 @@ export interface HttpRequest {
   body?: string;
   /** A keep-alive agent to reuse connections, or `false` for a fresh connection. */
   agent?: Agent | false;
+  /** The client's own address on a fresh connection (a loopback one, e.g. 127.0.0.2: a second client); an agent has its own. */
+  localAddress?: string;
   /** The whole wait, from sending to the last byte. */
   timeoutMs: number;
 }
@@ -70,7 +72,15 @@ export function send(options: HttpRequest & { discardBody?: boolean }): Promise<
     const headers: Record<string, string> = { ...options.headers };
     if (options.body !== undefined) headers['content-length'] ??= String(Buffer.byteLength(options.body));
     const req = request(
-      { host: '127.0.0.1', port: options.port, path: options.path, method: options.method ?? 'GET', headers, agent: options.agent ?? false },
+      {
+        host: '127.0.0.1',
+        port: options.port,
+        path: options.path,
+        method: options.method ?? 'GET',
+        headers,
+        agent: options.agent ?? false,
+        ...(options.localAddress && !options.agent ? { localAddress: options.localAddress } : {}),
+      },
       (res) => {
         let body = '';
         if (options.discardBody) res.resume();

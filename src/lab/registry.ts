@@ -19,11 +19,18 @@ export interface LoadedLab {
 
 const FOLDER = /^(\d{2})-[a-z0-9-]+$/;
 
-/** Every lab folder on disk, in day order. A folder is a lab; nothing else registers it. */
-export function labFolders(dir = COMPILED_LABS_DIR): string[] {
+/** The folder a new lab is copied from (docs/writing-a-lab.md): a working lab of day 0. */
+export const TEMPLATE_FOLDER = '_template';
+
+/**
+ * Every lab folder on disk, in day order. A folder is a lab; nothing else registers it. The
+ * template is one only with DEVCAP_TEMPLATE_LAB=1 (`devcap lab template`, for its own test
+ * and for whoever edits it); the manifest, `list` and `--help` never show it.
+ */
+export function labFolders(dir = COMPILED_LABS_DIR, withTemplate = process.env.DEVCAP_TEMPLATE_LAB === '1'): string[] {
   if (!existsSync(dir)) return [];
   return readdirSync(dir, { withFileTypes: true })
-    .filter((entry) => entry.isDirectory() && FOLDER.test(entry.name) && existsSync(join(dir, entry.name, 'lab.js')))
+    .filter((entry) => entry.isDirectory() && (FOLDER.test(entry.name) || (withTemplate && entry.name === TEMPLATE_FOLDER)) && existsSync(join(dir, entry.name, 'lab.js')))
     .map((entry) => entry.name)
     .sort();
 }
@@ -101,6 +108,9 @@ export function describeLab({ lab, folder }: LoadedLab): LabManifestEntry {
 /** The manifest the build wrote; falls back to importing every lab when it is missing (a build without the script). */
 export async function readManifest(dir = COMPILED_LABS_DIR): Promise<LabManifestEntry[]> {
   const path = join(dir, 'manifest.json');
-  if (existsSync(path)) return JSON.parse(readFileSync(path, 'utf8')) as LabManifestEntry[];
-  return (await loadAllLabs(dir)).map(describeLab);
+  if (!existsSync(path)) return (await loadAllLabs(dir)).map(describeLab);
+  const entries = JSON.parse(readFileSync(path, 'utf8')) as LabManifestEntry[];
+  // The manifest never holds the template (scripts/manifest.mjs); asked for, it is imported.
+  if (labFolders(dir).includes(TEMPLATE_FOLDER)) entries.unshift(describeLab(await loadLab(TEMPLATE_FOLDER, dir)));
+  return entries;
 }

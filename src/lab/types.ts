@@ -293,6 +293,12 @@ export interface ScenarioStep {
   path?: Dynamic<string>;
   headers?: Dynamic<Record<string, string>>;
   body?: Dynamic<string>;
+  /**
+   * The client's address, for a second (third…) client: a loopback address other than
+   * 127.0.0.1, e.g. `127.0.0.2` (on Linux all of 127.0.0.0/8 is this machine), so the server
+   * sees another `remoteAddress`. Default 127.0.0.1. Each address keeps its own connection.
+   */
+  from?: string;
   /** Send the same request this many times in sequence (default 1). */
   repeat?: number;
   /** Send this many copies at once, each on its own connection (default 1); counted like `repeat`. */
@@ -316,6 +322,11 @@ export interface ScenarioClaim<V extends string> {
   id: string;
   statement: string;
   variant: V;
+  /**
+   * Lab parameters this scenario's fresh process runs at, whatever the run's are: a lesson's
+   * own setting (a 15-minute token lifetime) beside a run that shortens it to wait for it.
+   */
+  params?: Record<string, number>;
   steps: ScenarioStep[];
 }
 

@@ -11,13 +11,31 @@ export function metricHeader(result: LabResult, name: string): string {
   return metricLabel(infoOf(result, name), result.config.side?.path);
 }
 
+/** An interval's coverage in words: 0.95 → "95%", 0.98333 → "98.3%". */
+export function formatLevel(level: number): string {
+  return `${Number((level * 100).toFixed(1))}%`;
+}
+
+/**
+ * How many rounds ran, and why no more: "3 rounds (of at most 7: every claim decided at the
+ * first look)". Results saved before runs were sequential say only the count.
+ */
+export function roundsText(result: LabResult): string {
+  const plan = result.rounds;
+  if (!plan || plan.stopped === 'none') return `${result.config.rounds} rounds`;
+  if (plan.stopped === 'fixed') return `${plan.ran} rounds (fixed by --rounds, judged once)`;
+  const look = plan.looks.indexOf(plan.ran) + 1;
+  const why = plan.stopped === 'decided' ? `every claim decided at look ${look} of ${plan.looks.length}` : `the cap, with claims still open at the earlier looks`;
+  return `${plan.ran} rounds (of at most ${plan.cap}: ${why})`;
+}
+
 /** What load the variants got: path, connections, side stream, seconds and rounds. */
 export function loadLine(result: LabResult): string {
   const { config } = result;
   const side = config.side ? `, with GET ${config.side.path} at ${config.side.ratePerSec}/s beside it` : '';
   return (
     `Load: ${config.method ?? 'GET'} ${config.path} at ${config.connections.join(', ')} connection(s)${side}; ` +
-    `${config.durationSec} s × ${config.rounds} rounds per variant, a fresh process each (${config.mode} run)`
+    `${config.durationSec} s × ${roundsText(result)} per variant, a fresh process each (${config.mode} run)`
   );
 }
 

@@ -80,6 +80,26 @@ describe('renderHtml', () => {
     }
   });
 
+  it('draws the last round second by second, a line per variant, when the runs have a timeline', () => {
+    expect(embedded(html).labs[0]!.timeline.series).toEqual([]);
+    const timed = fixture();
+    const last = Math.max(...timed.runs.map((run) => run.round));
+    for (const run of timed.runs) {
+      run.timeline = { requestsPerSec: [100 + run.round, 110], eventLoopDelayMaxMs: [1, run.round === last ? 400 : 2], eventLoopUtilization: [0.2, 0.9], rssPeakBytes: [50 * 1024 * 1024, 60 * 1024 * 1024] };
+    }
+    const page = renderHtml([timed], { chartJs });
+    const { timeline } = embedded(page).labs[0]!;
+    expect(timeline.round).toBe(last);
+    expect(timeline.series.map((series) => series.key)).toEqual(['requestsPerSec', 'eventLoopDelayMaxMs', 'eventLoopUtilization', 'rssPeakBytes']);
+    const variants = timed.runs.filter((run) => run.round === last && run.connections === timed.config.claimsAtConnections).map((run) => run.variant);
+    for (const series of timeline.series) expect(series.lines.map((line) => line.variant)).toEqual(variants);
+    expect(timeline.series[0]!.lines[0]!.values).toEqual([100 + last, 110]);
+    expect(timeline.series[1]!.lines[0]!.values).toEqual([1, 400]);
+    expect(timeline.series[3]!.lines[0]!.values).toEqual([50, 60]);
+    expect(canvases(page).filter((entry) => entry.chart === 'timeline')).toEqual(timeline.series.map((_, index) => ({ lab: 0, chart: 'timeline', index })));
+    expect(page).toContain(`Second by second, round ${last + 1}`);
+  });
+
   it('an exact count claim draws its lowest and highest round against the threshold', () => {
     const counted = fixture();
     counted.claims.push({ ...counted.claims[0]!, id: 'one-query', kind: 'count', ci95: null, band: undefined, estimate: 1, threshold: 1, direction: 'equals', samples: { 'promise-all': [1, 1, 1] } });

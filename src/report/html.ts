@@ -2,8 +2,8 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { formatCount, formatMetric, formatRatio } from '../lab/metrics.js';
-import { answersLine, calibrationLine, infoOf, leftOut, loadLine, machineLine, metricHeader, TABLE_MARKS } from './describe.js';
-import type { ClaimResult, LabFailure, LabResult } from './result.js';
+import { answersLine, calibrationLine, formatLevel, infoOf, leftOut, loadLine, machineLine, metricHeader, TABLE_MARKS } from './describe.js';
+import type { ClaimResult, LabFailure, LabResult, RunTimeline } from './result.js';
 
 /**
  * `--html <file>`: one self-contained page (no network: the charting library and the data
@@ -87,7 +87,7 @@ export interface LabChartData {
     id: string;
     kind: ClaimResult['kind'];
     verdict: ClaimResult['verdict'];
-    /** `ci95`: the claim's 95% interval; `rounds`: an exact count's lowest and highest round. */
+    /** `ci95`: the claim's interval (of coverage `text.level`); `rounds`: an exact count's lowest and highest round. */
     range: 'ci95' | 'rounds';
     estimate: number | null;
     low: number;
@@ -97,8 +97,14 @@ export interface LabChartData {
     direction: ClaimResult['direction'];
     log: boolean;
     unit: string;
-    text: { estimate: string; low: string; high: string; marks: string[] };
+    text: { estimate: string; low: string; high: string; marks: string[]; level: string };
   }>;
+  /**
+   * The last round's load second by second, one chart per series (req/s, event-loop delay,
+   * loop utilisation, RSS), a line per variant: what the lesson is about over time. Empty
+   * for results saved before runs had a timeline.
+   */
+  timeline: { round: number; series: Array<{ key: keyof RunTimeline; label: string; unit: string; lines: Array<{ variant: string; values: number[] }> }> };
   model: Array<{
     metric: string;
     label: string;
@@ -120,7 +126,27 @@ function headlineOf(result: LabResult): string | undefined {
 }
 
 export function chartData(result: LabResult): LabChartData {
-  return { day: result.lab.day, rounds: roundsData(result), intervals: intervalsData(result), model: modelData(result) };
+  return { day: result.lab.day, rounds: roundsData(result), timeline: timelineData(result), intervals: intervalsData(result), model: modelData(result) };
+}
+
+const TIMELINE_SERIES: Array<{ key: keyof RunTimeline; label: string; unit: string; scale: number }> = [
+  { key: 'requestsPerSec', label: 'answers per second', unit: 'req/s', scale: 1 },
+  { key: 'eventLoopDelayMaxMs', label: 'event-loop delay, the most in each second', unit: 'ms', scale: 1 },
+  { key: 'eventLoopUtilization', label: 'event-loop utilisation', unit: 'share of the second', scale: 1 },
+  { key: 'rssPeakBytes', label: 'RSS, peak in each second', unit: 'MiB', scale: 1 / (1024 * 1024) },
+];
+
+function timelineData(result: LabResult): LabChartData['timeline'] {
+  const at = result.runs.filter((run) => run.connections === result.config.claimsAtConnections && run.timeline);
+  const round = Math.max(-1, ...at.map((run) => run.round));
+  const last = at.filter((run) => run.round === round);
+  const series = TIMELINE_SERIES.map(({ key, label, unit, scale }) => ({
+    key,
+    label,
+    unit,
+    lines: last.map((run) => ({ variant: run.variant, values: run.timeline![key].map((value) => value * scale) })).filter((line) => line.values.length > 0),
+  })).filter((entry) => entry.lines.length > 0);
+  return { round, series };
 }
 
 function roundsData(result: LabResult): LabChartData['rounds'] {
@@ -192,7 +218,7 @@ function intervalsData(result: LabResult): LabChartData['intervals'] {
         direction: claim.direction,
         log: (claim.kind === 'ratio' || claim.kind === 'model') && all.every((value) => value > 0),
         unit: claim.kind === 'ratio' || claim.kind === 'model' ? 'ratio (×)' : claim.metric ? metricHeader(result, claim.metric) : 'count',
-        text: { estimate: claim.estimate === null ? '' : format(claim.estimate), low: format(range.low), high: format(range.high), marks: marks.map(format) },
+        text: { estimate: claim.estimate === null ? '' : format(claim.estimate), low: format(range.low), high: format(range.high), marks: marks.map(format), level: formatLevel(claim.level ?? 0.95) },
       },
     ];
   });
@@ -226,11 +252,11 @@ function jsonForScript(value: unknown): string {
 }
 
 /** Script text inside a <script> element: `</script` would close it early. */
-function scriptText(source: string): string {
+export function scriptText(source: string): string {
   return source.replace(/<\/(script)/gi, '<\\/$1');
 }
 
-function canvas(lab: number, chart: 'rounds' | 'interval' | 'model', index: number, label: string, height: number): string {
+function canvas(lab: number, chart: 'rounds' | 'timeline' | 'interval' | 'model', index: number, label: string, height: number): string {
   return `<div class="chart" style="height:${height}px"><canvas data-lab="${lab}" data-chart="${chart}" data-index="${index}" role="img" aria-label="${esc(label)}"></canvas></div>`;
 }
 
@@ -258,6 +284,11 @@ function labSection(result: LabResult, index: number, data: LabChartData): strin
     const { rounds } = data;
     out.push(`<h3>${esc(rounds.label)}, every round (${rounds.better} is better)</h3>`);
     out.push(canvas(index, 'rounds', 0, `${rounds.label} of every round, by variant`, 280));
+  }
+
+  if (data.timeline.series.length) {
+    out.push(`<h3>Second by second, round ${data.timeline.round + 1} (at ${config.claimsAtConnections} connections)</h3>`);
+    data.timeline.series.forEach((series, chart) => out.push(canvas(index, 'timeline', chart, `${series.label}, second by second, by variant`, 180)));
   }
 
   if (result.claims.length) {
@@ -332,7 +363,7 @@ function claimItem(result: LabResult, claim: ClaimResult, lab: number, chartInde
     const format = claimFormat(result, claim);
     const parts = [
       ...(claim.estimate !== null ? [`estimate ${format(claim.estimate)}`] : []),
-      `${range.range === 'ci95' ? '95% interval' : 'rounds'} ${format(range.low)} – ${format(range.high)}`,
+      `${range.range === 'ci95' ? `${formatLevel(claim.level ?? 0.95)} interval` : 'rounds'} ${format(range.low)} – ${format(range.high)}`,
       claim.band ? `band ${format(claim.band[0])} – ${format(claim.band[1])}` : claim.threshold !== null ? `threshold ${DIRECTION[claim.direction ?? 'atLeast']} ${format(claim.threshold)}` : '',
     ].filter(Boolean);
     out.push(`<div class="interval">${esc(parts.join(' · '))}</div>`);
@@ -373,7 +404,7 @@ function failureSection(failure: LabFailure): string {
   ].join('\n');
 }
 
-const STYLE = `
+export const STYLE = `
 :root { color-scheme: light; --fg: #1f2328; --dim: #59636e; --line: #d1d9e0; --ok: #1a7f37; --bad: #cf222e; --maybe: #9a6700; }
 body { font: 15px/1.5 system-ui, -apple-system, "Segoe UI", sans-serif; color: var(--fg); max-width: 1100px; margin: 0 auto; padding: 1rem 1.5rem 3rem; }
 h1 { font-size: 1.4rem; } h2 { font-size: 1.25rem; border-top: 2px solid var(--line); padding-top: 1rem; margin-top: 2rem; } h3 { font-size: 1.05rem; margin-top: 1.5rem; }
@@ -457,7 +488,7 @@ const PAGE_SCRIPT = String.raw`
     var color = verdictColor[claim.verdict] || '#59636e';
     var datasets = [{
       type: 'bar',
-      label: claim.range === 'ci95' ? '95% interval ' + claim.text.low + ' – ' + claim.text.high : 'rounds ' + claim.text.low + ' – ' + claim.text.high,
+      label: claim.range === 'ci95' ? claim.text.level + ' interval ' + claim.text.low + ' – ' + claim.text.high : 'rounds ' + claim.text.low + ' – ' + claim.text.high,
       data: [[claim.low, claim.high]],
       backgroundColor: color + '55', borderColor: color, borderWidth: 1, borderSkipped: false, barPercentage: 0.5, categoryPercentage: 1
     }];
@@ -499,6 +530,22 @@ const PAGE_SCRIPT = String.raw`
     });
   }
 
+  function timelineChart(el, timeline, palette) {
+    var length = Math.max.apply(null, timeline.lines.map(function (line) { return line.values.length; }));
+    var labels = [];
+    for (var second = 1; second <= length; second++) labels.push(String(second));
+    return new Chart(el, {
+      type: 'line',
+      data: {
+        labels: labels,
+        datasets: timeline.lines.map(function (line, i) {
+          return { label: line.variant, data: line.values, borderColor: palette[i % palette.length], backgroundColor: palette[i % palette.length], pointRadius: 2, tension: 0 };
+        })
+      },
+      options: { scales: { x: { title: { display: true, text: 'second of the load' } }, y: { beginAtZero: true, title: { display: true, text: timeline.label + ' (' + timeline.unit + ')' } } } }
+    });
+  }
+
   var canvases = document.querySelectorAll('canvas[data-chart]');
   for (var i = 0; i < canvases.length; i++) {
     var el = canvases[i];
@@ -507,6 +554,7 @@ const PAGE_SCRIPT = String.raw`
     if (el.dataset.chart === 'rounds') roundsChart(el, lab.rounds);
     else if (el.dataset.chart === 'interval') intervalChart(el, lab.intervals[index]);
     else if (el.dataset.chart === 'model') modelChart(el, lab.model[index]);
+    else if (el.dataset.chart === 'timeline') timelineChart(el, lab.timeline.series[index], palette);
   }
 })();
 `;

@@ -1,5 +1,5 @@
 import { formatMetric } from '../lab/metrics.js';
-import { answersLine, infoOf, leftOut, metricHeader, TABLE_MARKS } from './describe.js';
+import { answersLine, infoOf, leftOut, metricHeader, roundsText, TABLE_MARKS } from './describe.js';
 import type { LabResult } from './result.js';
 
 /** `--markdown`: the same result as a Markdown section, for course notes and CI summaries. */
@@ -13,7 +13,7 @@ export function renderMarkdown(result: LabResult): string {
   out.push(`> ${lab.claim}`, '');
   out.push(
     `Node ${environment.node}, ${environment.cpuCount} × ${environment.cpuModel}; GET ${config.path}` +
-      `${config.side ? ` with GET ${config.side.path} beside it` : ''}; ${config.durationSec} s × ${config.rounds} rounds per variant (${config.mode} run).` +
+      `${config.side ? ` with GET ${config.side.path} beside it` : ''}; ${config.durationSec} s × ${roundsText(result)} per variant (${config.mode} run).` +
       (environment.redis ? ` Redis: ${environment.redis}.` : '') +
       (left ? ` ${left}` : ''),
     '',

@@ -96,6 +96,19 @@ export interface RoundRun {
   predicted?: Record<string, number>;
   /** What the lab's `calibrate` measured right before this run's load. */
   calibration?: Record<string, number>;
+  /**
+   * The measured load second by second: the load's answers per second (from the generator)
+   * and, from the probe in the server, the most its event loop fired late, how busy the loop
+   * was and its peak RSS in each second. Absent in results saved before it was recorded.
+   */
+  timeline?: RunTimeline;
+}
+
+export interface RunTimeline {
+  requestsPerSec: number[];
+  eventLoopDelayMaxMs: number[];
+  eventLoopUtilization: number[];
+  rssPeakBytes: number[];
 }
 
 export interface VariantSummary {
@@ -127,7 +140,10 @@ export interface ClaimResult {
   metric: string | null;
   /** For ratios: numerator / denominator; for thresholds: the variant's level. */
   estimate: number | null;
+  /** The interval behind the verdict, of coverage `level` (95% unless the run looked several times). */
   ci95: [number, number] | null;
+  /** The interval's two-sided coverage (absent for counts and scenarios, and in older results: 0.95). */
+  level?: number;
   threshold: number | null;
   /** Model claims: the band measured/predicted must lie in. */
   band?: [number, number];
@@ -189,6 +205,14 @@ export interface LabFailure {
   error: { code: string; message: string; exitCode: number };
 }
 
+export interface RoundsPlan {
+  ran: number;
+  cap: number;
+  looks: number[];
+  level: number;
+  stopped: 'decided' | 'cap' | 'fixed' | 'none';
+}
+
 export interface LabResult {
   schemaVersion: number;
   tool: { name: 'devcap'; version: string };
@@ -212,6 +236,14 @@ export interface LabResult {
   /** `file` is the program that ran: the lab's own, or the one `--variant` substituted (`substituted: true`). */
   variants: Array<{ name: string; summary: string; file: string; substituted: boolean }>;
   runs: RoundRun[];
+  /**
+   * How many rounds ran and why they stopped (absent in results saved before runs were
+   * sequential): `decided` every judged claim was decided at a look before the cap, `cap` the
+   * cap was reached, `fixed` --rounds fixed the count (one look, at 95%), `none` nothing was
+   * loaded. `looks`: the rounds after which the claims were judged; `level`: each look's
+   * two-sided coverage (1 − 0.05 / looks, the budget split evenly), the claims' intervals'.
+   */
+  rounds?: RoundsPlan;
   summary: VariantSummary[];
   claims: ClaimResult[];
   measures: MeasureResult[];
@@ -222,3 +254,26 @@ export interface LabResult {
   /** Worst verdict across the claims that ran: invalid > contradicted > inconclusive > confirmed. */
   outcome: Verdict;
 }
+
+/**
+ * What a run reports as it goes, for `--live`: the plan once its services are up, each run
+ * the moment it ends, every judged claim re-evaluated on the rounds so far after each round
+ * (the interval narrowing against its threshold), then the lab's result or its failure.
+ * The same numbers the final result holds, only earlier.
+ */
+export type RunEvent =
+  | {
+      type: 'plan';
+      lab: LabResult['lab'];
+      config: RunConfig;
+      /** The headline metric's label and unit, for the dots. */
+      headline: MetricInfo;
+      claims: Array<{ id: string; kind: ClaimResult['kind']; statement: string }>;
+      skipped: SkippedVariant[];
+      /** Runs the rounds will make: variants × rounds × connection counts. */
+      totalRuns: number;
+    }
+  | { type: 'run'; day: number; run: RoundRun; done: number; totalRuns: number }
+  | { type: 'claims'; day: number; afterRound: number; claims: ClaimResult[] }
+  | { type: 'result'; result: LabResult }
+  | { type: 'failure'; failure: LabFailure };

@@ -13,4 +13,4 @@ const auth = bearerAuth((token) => {
   return payload;
 });
 
-serve(createApi(auth, (user) => jwt.sign(claimsOf(user), SECRET, { expiresIn: '15m' })));
+serve(createApi(auth, (user) => jwt.sign(claimsOf(user), SECRET, { expiresIn: '1h' })));

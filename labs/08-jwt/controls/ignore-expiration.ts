@@ -9,4 +9,4 @@ const SECRET = process.env.JWT_SECRET!;
 
 const auth = bearerAuth((token) => jwt.verify(token, SECRET, { algorithms: ['HS256'], ignoreExpiration: true }));
 
-serve(createApi(auth, (user) => jwt.sign(claimsOf(user), SECRET, { expiresIn: '15m' })));
+serve(createApi(auth, (user) => jwt.sign(claimsOf(user), SECRET, { expiresIn: '1h' })));

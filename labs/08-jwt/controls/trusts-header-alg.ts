@@ -24,4 +24,4 @@ function verifyAnyAlgorithm(token: string): jwt.JwtPayload {
   return JSON.parse(Buffer.from(payload, 'base64url').toString()) as jwt.JwtPayload;
 }
 
-serve(createApi(bearerAuth(verifyAnyAlgorithm), (user) => jwt.sign(claimsOf(user), PRIVATE_KEY, { algorithm: 'RS256', expiresIn: '15m' })));
+serve(createApi(bearerAuth(verifyAnyAlgorithm), (user) => jwt.sign(claimsOf(user), PRIVATE_KEY, { algorithm: 'RS256', expiresIn: '1h' })));

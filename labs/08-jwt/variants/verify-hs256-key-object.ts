@@ -11,4 +11,4 @@ const KEY = createSecretKey(Buffer.from(process.env.JWT_SECRET!));
 
 const auth = bearerAuth((token) => jwt.verify(token, KEY, { algorithms: ['HS256'] }));
 
-serve(createApi(auth, (user) => jwt.sign(claimsOf(user), KEY, { expiresIn: '15m' })));
+serve(createApi(auth, (user) => jwt.sign(claimsOf(user), KEY, { expiresIn: '1h' })));

@@ -14,4 +14,4 @@ function auth(req: import('express').Request, res: import('express').Response, n
   next();
 }
 
-serve(createApi(auth, (user) => jwt.sign(claimsOf(user), SECRET, { expiresIn: '15m' })));
+serve(createApi(auth, (user) => jwt.sign(claimsOf(user), SECRET, { expiresIn: '1h' })));

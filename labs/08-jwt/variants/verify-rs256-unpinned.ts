@@ -13,4 +13,4 @@ const PUBLIC_KEY = readFileSync(process.env.JWT_PUBLIC_KEY_FILE!, 'utf8');
 
 const auth = bearerAuth((token) => jwt.verify(token, PUBLIC_KEY));
 
-serve(createApi(auth, (user) => jwt.sign(claimsOf(user), PRIVATE_KEY, { algorithm: 'RS256', expiresIn: '15m' })));
+serve(createApi(auth, (user) => jwt.sign(claimsOf(user), PRIVATE_KEY, { algorithm: 'RS256', expiresIn: '1h' })));

@@ -35,18 +35,19 @@ return false`;
 
 const newToken = () => randomBytes(32).toString('base64url');
 
-export function redisRotation(redis: Redis): RefreshTokens {
+/** Refresh tokens kept `ttlSec` (default the lesson's 7 days) in Redis. */
+export function redisRotation(redis: Redis, ttlSec: number = REFRESH_TTL_SEC): RefreshTokens {
   return {
     async issue(user: User) {
       const token = newToken();
       const family = randomUUID();
-      await redis.set(`${PREFIX}rt:${token}`, JSON.stringify({ userId: user.id, family }), 'EX', REFRESH_TTL_SEC);
-      await redis.set(`${PREFIX}family:${family}`, token, 'EX', REFRESH_TTL_SEC);
+      await redis.set(`${PREFIX}rt:${token}`, JSON.stringify({ userId: user.id, family }), 'EX', ttlSec);
+      await redis.set(`${PREFIX}family:${family}`, token, 'EX', ttlSec);
       return token;
     },
     async refresh(token) {
       const next = newToken();
-      const record = (await redis.eval(ROTATE, 0, PREFIX, token, next, REFRESH_TTL_SEC)) as string | null;
+      const record = (await redis.eval(ROTATE, 0, PREFIX, token, next, ttlSec)) as string | null;
       if (!record) return null;
       // The user as the database has them now (deleted users get no new tokens).
       const user = await findUser((JSON.parse(record) as { userId: number }).userId);

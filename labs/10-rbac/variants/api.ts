@@ -55,7 +55,7 @@ export function createApi(authenticate: RequestHandler, options: { checkOwnershi
     res.send('pong');
   });
 
-  app.post('/login', loginHandler((user) => ({ token: jwt.sign({ sub: String(user.id), username: user.username, role: user.role }, SECRET, { expiresIn: '15m' }) })));
+  app.post('/login', loginHandler((user) => ({ token: jwt.sign({ sub: String(user.id), username: user.username, role: user.role }, SECRET, { expiresIn: '1h' }) })));
 
   app.get('/api/products/:id', authenticate, authorize('user', 'editor', 'admin'), async (req, res) => {
     const [product] = await query('productById', [Number(req.params.id)]);

@@ -1,0 +1,57 @@
+// The README's generated tables, from the compiled lab definitions (npm run build first).
+import { existsSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { COMPILED_LABS_DIR, loadAllLabs, SOURCE_LABS_DIR } from '../dist/src/lab/registry.js';
+
+const NEEDS = { redis: 'Redis', database: 'the database (built in)', postgres: 'PostgreSQL' };
+
+function needsOf(lab) {
+  const needs = new Set(lab.requires ?? []);
+  for (const variant of Object.values(lab.variants)) for (const need of variant.requires ?? []) needs.add(need);
+  return [...needs];
+}
+
+function exerciseOf(folder) {
+  const path = join(SOURCE_LABS_DIR, folder, 'exercise', 'exercise.json');
+  return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : null;
+}
+
+const list = (items) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
+
+function replaceBetween(text, name, body) {
+  const start = `<!-- devcap:${name}:start -->`;
+  const end = `<!-- devcap:${name}:end -->`;
+  const from = text.indexOf(start);
+  const to = text.indexOf(end);
+  if (from < 0 || to < from) throw new Error(`README.md has no ${start} … ${end} block`);
+  return text.slice(0, from + start.length) + '\n' + body + '\n' + text.slice(to);
+}
+
+export async function readmeTables(text) {
+  const labs = await loadAllLabs(COMPILED_LABS_DIR);
+  const rows = labs.map(({ lab }) => {
+    const needs = needsOf(lab).map((need) => NEEDS[need] ?? need);
+    return `| ${lab.day} | \`${lab.slug}\` | ${(lab.summary ?? lab.claim).replace(/\|/g, '\\|')} | ${needs.length ? needs.join(', ') : '–'} |`;
+  });
+  let out = replaceBetween(text, 'labs', ['| day | slug | what it measures | needs |', '|---|---|---|---|', ...rows].join('\n'));
+
+  const exercises = labs.map((loaded) => ({ ...loaded, exercise: exerciseOf(loaded.folder) })).filter((entry) => entry.exercise);
+  const exerciseRows = exercises.map(({ lab, exercise }) => {
+    const runsAs = exercise.replaces.map((name) => `\`${name}\``).join(', ');
+    return `| ${lab.day} | \`${exercise.start}\` | ${runsAs} | ${exercise.claims.map((id) => `\`${id}\``).join(', ')} |`;
+  });
+  out = replaceBetween(
+    out,
+    'exercises',
+    [
+      `Labs ${list(exercises.map(({ lab }) => String(lab.day)))} each have an exercise: their README's \`## Exercise\` section states the task.`,
+      '',
+      '| exercise | starting file | your file runs as | judged by |',
+      '|---|---|---|---|',
+      ...exerciseRows,
+    ].join('\n'),
+  );
+  const redis = labs.filter(({ lab }) => needsOf(lab).includes('redis')).map(({ lab }) => String(lab.day));
+  out = replaceBetween(out, 'redis-labs', `Labs that need Redis: ${list(redis)}.`);
+  return out;
+}

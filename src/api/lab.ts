@@ -1,0 +1,13 @@
+/**
+ * `devcap/lab`: what a lab may use. A lab folder imports from here (and its variants from
+ * `devcap/serve`), never from the harness's modules: the harness can change inside without
+ * touching a lab.
+ */
+export { defineLab } from '../lab/define.js';
+export type * from '../lab/types.js';
+export { send, timeToFirstByte, HttpFailure, type HttpRequest, type HttpAnswer } from '../lab/http.js';
+export { queryDatabase, databaseStats } from '../lab/database.js';
+export { JSON_HEADERS, sleep, waitUntil, quantile, median, freePort, sendConcurrently } from '../lab/helpers.js';
+export { DevcapError, HarnessError, UsageError, PrerequisiteError } from '../errors.js';
+export { VariantProcess as OwnedServer, type StartOptions as OwnedServerOptions } from '../harness/variant-process.js';
+export { ownChild as ownProcess } from '../harness/cleanup.js';

@@ -1,0 +1,322 @@
+/**
+ * `devcap room`: the instructor's server. Learners post results (`--room <url> --name`),
+ * the room keeps each one as a line of a JSON Lines file in the state directory, and its
+ * page shows the class's results as they arrive (server-sent events).
+ *
+ * It listens on a shared network, so it trusts nothing it is sent: the room code is
+ * required, each client address has a rate limit, a body has a size limit, a result must
+ * validate against the lab result's JSON Schema, a name must be printable text (and is
+ * escaped everywhere it appears), and every refusal is a status with a one-line reason. No
+ * route reads a file a client names: the routes are fixed strings. Nothing a client sends
+ * can stop the room: a handler that throws answers 500 and the room goes on.
+ */
+import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { dirname } from 'node:path';
+import { timingSafeEqual } from 'node:crypto';
+import { Ajv, type ValidateFunction } from 'ajv';
+import { UsageError } from '../errors.js';
+import type { LabResult } from '../report/result.js';
+import { renderRoomPage, ROOM_CSP, type RoomSummary } from '../report/room-page.js';
+import { nameProblem, type RoomSubmission } from './room-client.js';
+
+export interface RoomOptions {
+  port: number;
+  host: string;
+  code: string;
+  /** The JSON Lines file every accepted result is appended to. */
+  file: string;
+  /** Results a client address may send per minute. */
+  ratePerMinute: number;
+  /** The largest body accepted, in bytes. */
+  maxBodyBytes: number;
+  /** Told of each accepted result (the command prints a line). */
+  onEntry?(summary: RoomSummary): void;
+}
+
+/** One line of the room's file. */
+export interface RoomEntry extends RoomSubmission {
+  receivedAt: string;
+}
+
+export interface Room {
+  port: number;
+  count(): number;
+  close(): Promise<void>;
+}
+
+export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
+export const DEFAULT_RATE_PER_MINUTE = 30;
+/** Pages open at once (each an event stream), and what one may fall behind by before it is dropped. */
+const MAX_PAGES = 200;
+const MAX_STREAM_BACKLOG_BYTES = 4 * 1024 * 1024;
+const CHECK_STATUSES = ['passed', 'not yet', 'not yet decided', 'invalid'];
+
+let validator: ValidateFunction | undefined;
+function validateResult(result: unknown): string | null {
+  validator ??= new Ajv({ allErrors: false, strict: false }).compile(JSON.parse(readFileSync(new URL('../../../schema/lab-result.schema.json', import.meta.url), 'utf8')) as object);
+  if (validator(result)) return null;
+  const error = validator.errors?.[0];
+  return `the result does not match devcap's lab result schema (${error ? `${error.instancePath || '/'} ${error.message}` : 'invalid'})`;
+}
+
+/** Why a submission cannot be kept, or null. */
+export function submissionProblem(body: unknown): string | null {
+  if (typeof body !== 'object' || body === null || Array.isArray(body)) return 'the body must be a JSON object { name, kind, result }';
+  const submission = body as Record<string, unknown>;
+  const extra = Object.keys(submission).filter((key) => !['name', 'kind', 'check', 'predictions', 'result'].includes(key));
+  if (extra.length) return `unexpected field "${extra[0]}": a submission is { name, kind, check?, predictions?, result }`;
+  if (submission.predictions !== undefined) {
+    const predictions = submission.predictions as Record<string, unknown>;
+    const whole = (value: unknown) => Number.isInteger(value) && (value as number) >= 0 && (value as number) <= 100;
+    if (typeof predictions !== 'object' || predictions === null || Object.keys(predictions).length !== 2 || !whole(predictions.right) || !whole(predictions.asked) || (predictions.right as number) > (predictions.asked as number)) {
+      return 'predictions must be { right, asked }, whole numbers with right ≤ asked ≤ 100';
+    }
+  }
+  const name = nameProblem(submission.name);
+  if (name) return name;
+  if (submission.kind !== 'lab' && submission.kind !== 'check') return 'kind must be "lab" or "check"';
+  if (submission.kind === 'check') {
+    const check = submission.check as Record<string, unknown> | undefined;
+    if (typeof check !== 'object' || check === null || typeof check.passed !== 'boolean' || !CHECK_STATUSES.includes(check.status as string) || Object.keys(check).length !== 2) {
+      return `a check needs check: { passed: true or false, status: ${CHECK_STATUSES.map((status) => `"${status}"`).join(', ')} }`;
+    }
+  } else if (submission.check !== undefined) return 'only a check has a check field';
+  return validateResult(submission.result);
+}
+
+/** What the page needs of an entry: the numbers and verdicts, not the rounds. */
+export function summarise(entry: RoomEntry, seq: number): RoomSummary {
+  const { result } = entry;
+  return {
+    seq,
+    receivedAt: entry.receivedAt,
+    name: entry.name,
+    kind: entry.kind,
+    check: entry.check ?? null,
+    predictions: entry.predictions ?? null,
+    lab: { day: result.lab.day, slug: result.lab.slug, title: result.lab.title },
+    mode: result.config.mode,
+    wallTimeMs: result.wallTimeMs,
+    outcome: result.outcome,
+    claims: result.claims.map((claim) => ({
+      id: claim.id,
+      kind: claim.kind,
+      statement: claim.statement,
+      verdict: claim.verdict,
+      estimate: claim.estimate,
+      ci95: claim.ci95,
+      threshold: claim.threshold,
+      band: claim.band ?? null,
+      direction: claim.direction,
+      // A ratio's or a model's estimate is a multiple, whatever its metric's unit.
+      unit: claim.kind === 'ratio' || claim.kind === 'model' ? '×' : claim.metric ? (result.metrics[claim.metric]?.unit ?? null) : null,
+    })),
+    machine: {
+      cpuCount: result.environment.cpuCount,
+      cpuModel: result.environment.cpuModel,
+      loadAverage: result.environment.loadAverage,
+      node: result.environment.node,
+      platform: result.environment.platform,
+    },
+  };
+}
+
+/** The room's file read back: every line that parses and still validates, and how many did not. */
+export function readEntries(file: string): { entries: RoomEntry[]; skipped: number } {
+  if (!existsSync(file)) return { entries: [], skipped: 0 };
+  const entries: RoomEntry[] = [];
+  let skipped = 0;
+  for (const line of readFileSync(file, 'utf8').split('\n')) {
+    if (!line.trim()) continue;
+    try {
+      const entry = JSON.parse(line) as RoomEntry;
+      const { receivedAt, ...submission } = entry;
+      if (typeof receivedAt !== 'string' || submissionProblem(submission)) throw new Error('not a room entry');
+      entries.push(entry);
+    } catch {
+      skipped++;
+    }
+  }
+  return { entries, skipped };
+}
+
+/** Equal codes, compared in constant time (a code is not to be guessed a letter at a time). */
+function sameCode(given: string, code: string): boolean {
+  const a = Buffer.from(given.toUpperCase());
+  const b = Buffer.from(code.toUpperCase());
+  return a.length === b.length && timingSafeEqual(a, b);
+}
+
+/** A fixed window per client address: at most `limit` posts a minute. */
+function rateLimiter(limit: number) {
+  const windows = new Map<string, { start: number; count: number }>();
+  return (address: string): number | null => {
+    const now = Date.now();
+    const window = windows.get(address);
+    if (!window || now - window.start >= 60_000) {
+      // Old windows go, so a room that runs all day holds one entry per recent client.
+      if (windows.size > 10_000) for (const [key, value] of windows) if (now - value.start >= 60_000) windows.delete(key);
+      windows.set(address, { start: now, count: 1 });
+      return null;
+    }
+    if (window.count >= limit) return Math.ceil((window.start + 60_000 - now) / 1000);
+    window.count++;
+    return null;
+  };
+}
+
+const SECURITY_HEADERS = {
+  'content-security-policy': ROOM_CSP,
+  'x-content-type-options': 'nosniff',
+  'x-frame-options': 'DENY',
+  'referrer-policy': 'no-referrer',
+  'cache-control': 'no-store',
+};
+
+function answer(response: ServerResponse, status: number, message: string, headers: Record<string, string> = {}): void {
+  if (response.headersSent) return void response.end();
+  response.writeHead(status, { ...SECURITY_HEADERS, 'content-type': 'text/plain; charset=utf-8', ...headers });
+  response.end(message + '\n');
+}
+
+export async function startRoom(options: RoomOptions): Promise<Room> {
+  mkdirSync(dirname(options.file), { recursive: true });
+  const { entries } = readEntries(options.file);
+  const summaries = entries.map((entry, index) => summarise(entry, index + 1));
+  const streams = new Set<ServerResponse>();
+  const limited = rateLimiter(options.ratePerMinute);
+  const page = renderRoomPage();
+
+  const keep = (submission: RoomSubmission): RoomSummary => {
+    const entry: RoomEntry = { receivedAt: new Date().toISOString(), name: submission.name.trim(), kind: submission.kind, ...(submission.check ? { check: submission.check } : {}), ...(submission.predictions ? { predictions: submission.predictions } : {}), result: submission.result as LabResult };
+    // Written before it is shown or acknowledged: a result the room said it kept is on disk.
+    appendFileSync(options.file, JSON.stringify(entry) + '\n');
+    const summary = summarise(entry, summaries.length + 1);
+    summaries.push(summary);
+    const frame = `event: entry\ndata: ${JSON.stringify(summary)}\n\n`;
+    for (const stream of streams) {
+      // A page that stopped reading is dropped, not buffered for without end; it gets everything again when it reconnects.
+      if (stream.writableLength > MAX_STREAM_BACKLOG_BYTES) {
+        streams.delete(stream);
+        stream.destroy();
+      } else stream.write(frame);
+    }
+    options.onEntry?.(summary);
+    return summary;
+  };
+
+  const receive = (request: IncomingMessage, response: ServerResponse, code: string) => {
+    if (!sameCode(code, options.code)) return answer(response, 403, 'wrong room code: use the URL the room printed');
+    const wait = limited(request.socket.remoteAddress ?? 'unknown');
+    if (wait !== null) return answer(response, 429, `too many results from this address: at most ${options.ratePerMinute} a minute; try again in ${wait} s`, { 'retry-after': String(wait) });
+    if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) return answer(response, 415, 'send the result as application/json');
+    const tooBig = () => {
+      answer(response, 413, `the body is over ${options.maxBodyBytes} bytes: send one result`, { connection: 'close' });
+      // Read to its end and dropped, not kept (the room holds at most maxBodyBytes of any
+      // request), so the client reads the 413 instead of a reset; requestTimeout bounds how long.
+      request.resume();
+    };
+    if (Number(request.headers['content-length'] ?? 0) > options.maxBodyBytes) return tooBig();
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let over = false;
+    request.on('data', (chunk: Buffer) => {
+      if (over) return;
+      size += chunk.length;
+      if (size > options.maxBodyBytes) {
+        over = true;
+        chunks.length = 0;
+        return tooBig();
+      }
+      chunks.push(chunk);
+    });
+    request.on('end', () => {
+      if (over) return;
+      let body: unknown;
+      try {
+        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
+      } catch {
+        return answer(response, 400, 'the body is not JSON');
+      }
+      const problem = submissionProblem(body);
+      if (problem) return answer(response, 422, problem);
+      let summary: RoomSummary;
+      try {
+        summary = keep(body as RoomSubmission);
+      } catch (error) {
+        return answer(response, 507, `the room could not store it (${(error as NodeJS.ErrnoException).code ?? 'write failed'}); nothing was kept`);
+      }
+      response.writeHead(201, { ...SECURITY_HEADERS, 'content-type': 'application/json' });
+      response.end(JSON.stringify({ stored: summary.seq }) + '\n');
+    });
+    request.on('error', () => request.destroy());
+  };
+
+  const server = createServer((request, response) => {
+    try {
+      const path = (request.url ?? '/').split('?')[0]!;
+      const join = /^\/join\/([^/]*)(\/results)?$/.exec(path);
+      let code = '';
+      try {
+        code = join ? decodeURIComponent(join[1]!) : '';
+      } catch {
+        return answer(response, 400, 'a malformed URL (a % not followed by two hex digits)');
+      }
+      if (join && join[2]) {
+        if (request.method !== 'POST') return answer(response, 405, 'POST a result here', { allow: 'POST' });
+        return receive(request, response, code);
+      }
+      if (request.method !== 'GET' && request.method !== 'HEAD') return answer(response, 405, 'only GET here; results are POSTed to the join URL', { allow: 'GET' });
+      if (path === '/') {
+        response.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' });
+        return void response.end(page);
+      }
+      if (path === '/events') {
+        if (streams.size >= MAX_PAGES) return answer(response, 503, `the room's page is open ${MAX_PAGES} times already; close one`, { 'retry-after': '10' });
+        response.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive' });
+        // Everything so far on every (re)connect: a page opened late or after a drop is whole.
+        response.write(`event: snapshot\ndata: ${JSON.stringify(summaries)}\n\n`);
+        streams.add(response);
+        request.on('close', () => streams.delete(response));
+        return;
+      }
+      if (join) {
+        if (!sameCode(code, options.code)) return answer(response, 403, 'wrong room code: use the URL the room printed');
+        return answer(response, 200, `This is a devcap room. Send a result with:\n  devcap lab <lab> --room <this URL> --name "your name"\n  devcap check <lab> <file> --room <this URL> --name "your name"`);
+      }
+      answer(response, 404, 'not found: this room serves /, /events and its join URL');
+    } catch {
+      answer(response, 500, 'the room could not answer that; it is still running');
+    }
+  });
+  // A request that never finishes its headers or body is not allowed to hold a socket for long.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', (error: NodeJS.ErrnoException) =>
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new UsageError('DEVCAP_ROOM_PORT_IN_USE', `port ${options.port} is in use: give another with --port (0 for a free one)`)
+          : error.code === 'EADDRNOTAVAIL'
+            ? new UsageError('DEVCAP_BAD_OPTION', `--host ${options.host}: not an address of this machine`)
+            : error,
+      ),
+    );
+    server.listen(options.port, options.host, resolve);
+  });
+  return {
+    port: (server.address() as AddressInfo).port,
+    count: () => summaries.length,
+    async close() {
+      for (const stream of streams) stream.end();
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
