@@ -1,9 +1,7 @@
 import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import type pg from 'pg';
-import { send } from '../../src/lab/http.js';
-import { defineLab } from '../../src/lab/define.js';
-import type { Answer, DriveContext } from '../../src/lab/types.js';
+import { defineLab, median, send, sleep, type Answer, type DriveContext } from 'devcap/lab';
 import { ITEM_SQL } from './variants/queries.js';
 
 /** Items the measured load reads (never written): each has its own events to sum. */
@@ -41,8 +39,6 @@ async function sql<Row extends object = Record<string, unknown>>(url: string, te
   }
 }
 
-const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
-
 /** Until the standby has replayed the primary's WAL up to `lsn`; returns how long that took. */
 async function waitForReplay(standby: pg.Client, lsn: string, timeoutMs = 30_000): Promise<number> {
   const started = performance.now();
@@ -53,8 +49,6 @@ async function waitForReplay(standby: pg.Client, lsn: string, timeoutMs = 30_000
     await sleep(2);
   }
 }
-
-const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)]!;
 
 /** A value no earlier run of this lab run wrote: a read that shows anything else is stale. */
 const stamp = (round: number, order: number, index: number) => 1_000_000 + round * 10_000 + order * 1_000 + index;
