@@ -1,13 +1,15 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterEach, describe, expect, it } from 'vitest';
 import { findRedis } from '../dist/src/infra/redis.js';
+import { findPostgres } from '../dist/src/infra/postgres.js';
 import { BIN, cmdline, descendantsOf, isAlive, runCli } from './run-cli.js';
 
 const redisInstalled = findRedis({ PATH: process.env.PATH }).kind === 'binary';
+const postgresInstalled = findPostgres().kind === 'binaries';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 // Each run gets a temp dir and a state dir of its own, so "nothing left" can be checked by
@@ -92,6 +94,20 @@ describe.skipIf(process.platform !== 'linux').each(PLATFORMS)('a run that is kil
     const { env, tmp } = isolated(platform);
     const { run, seen } = await startUntil(['lab', '3', '--quick'], env, ['/variants/']);
     expect(readdirSync(tmp).filter((name) => name.startsWith('devcap-blocking-io-'))).toHaveLength(1);
+    run.child.kill('SIGKILL');
+    await run;
+    await expectAllGoneWithin(5000, seen);
+    const deadline = Date.now() + 5000;
+    while (Date.now() < deadline && readdirSync(tmp).some((name) => name.startsWith('devcap-'))) await sleep(50);
+    expect(readdirSync(tmp).filter((name) => name.startsWith('devcap-'))).toEqual([]);
+  });
+
+  it.skipIf(!postgresInstalled)('SIGKILL in the middle of lab 17: the PostgreSQL primary, its standby, their backends and their data dirs are gone within 5 s', async () => {
+    const { env, tmp } = isolated();
+    // As root, the servers run as the postgres user, who must be able to reach the data dir.
+    chmodSync(tmp, 0o755);
+    const { run, seen } = await startUntil(['lab', '17', '--quick', '--claims', 'reads-scale'], env, ['postgres -D', 'postgres: walsender', 'postgres: walreceiver', '/variants/', 'watchdog']);
+    expect(readdirSync(tmp).filter((name) => name.startsWith('devcap-postgres-'))).toHaveLength(1);
     run.child.kill('SIGKILL');
     await run;
     await expectAllGoneWithin(5000, seen);

@@ -10,6 +10,7 @@ const fit: MachineFacts = {
   openFileLimit: 1_048_576,
   terminal: { tty: true, columns: 120 },
   redis: { found: true, detail: 'found: /usr/bin/redis-server', version: '7.0.15' },
+  postgres: { found: true, detail: 'found in /usr/lib/postgresql/15/bin (/usr/lib/postgresql)', version: 'PostgreSQL 15.8' },
 };
 
 const health = (facts: MachineFacts, check: string) => diagnose(facts).find((finding) => finding.check === check)!;
@@ -39,12 +40,14 @@ describe('doctor', () => {
   });
 
   it('says what to do about a missing Redis, low memory, few file descriptors and a 0-column terminal', () => {
-    const facts: MachineFacts = { ...fit, availableBytes: 300 * 1024 ** 2, openFileLimit: 256, terminal: { tty: true, columns: 0 }, redis: { found: false, detail: 'not found', version: null } };
+    const facts: MachineFacts = { ...fit, availableBytes: 300 * 1024 ** 2, openFileLimit: 256, terminal: { tty: true, columns: 0 }, redis: { found: false, detail: 'not found', version: null }, postgres: { found: false, detail: 'not found (no initdb on PATH)', version: null } };
     expect(health(facts, 'redis').advice).toMatch(/apt-get install redis-server/);
+    expect(health(facts, 'postgres')).toMatchObject({ health: 'warn', value: 'not found (no initdb on PATH)' });
+    expect(health(facts, 'postgres').advice).toMatch(/apt-get install postgresql.*--postgres-bin/);
     expect(health(facts, 'memory').health).toBe('warn');
     expect(health(facts, 'open files').advice).toMatch(/ulimit -n/);
     expect(health(facts, 'terminal').advice).toMatch(/plain lines/);
-    expect(renderFindings(diagnose(facts))).toMatch(/3 things to look at/);
+    expect(renderFindings(diagnose(facts))).toMatch(/4 things to look at/);
   });
 
   it('reads the cgroup CPU quota (memory and open files come from the preflight\'s own readers)', () => {

@@ -2,7 +2,7 @@
  * `devcap doctor`: is this machine fit to measure? Each line is a fact read off the machine,
  * whether it is fit for devcap's verdicts, and what to do when it is not. Nothing is started
  * and nothing is loaded: it reads /proc, /sys and os (without /proc: os, ps and ulimit, see
- * harness/platform.ts), and asks redis-server its version.
+ * harness/platform.ts), and asks redis-server and postgres their versions.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
@@ -10,6 +10,7 @@ import { availableParallelism, cpus, loadavg } from 'node:os';
 import { procAvailable } from '../harness/platform.js';
 import { machineLimits } from '../harness/preflight.js';
 import { describeSource, findRedis } from '../infra/redis.js';
+import { findPostgres, postgresVersion } from '../infra/postgres.js';
 
 export type Health = 'ok' | 'warn' | 'fail';
 
@@ -33,6 +34,8 @@ export interface MachineFacts {
   openFileLimit: number | null;
   terminal: { tty: boolean; columns: number | undefined };
   redis: { found: boolean; detail: string; version: string | null };
+  /** Where initdb, postgres and pg_basebackup were found, and `PostgreSQL 15.8`. */
+  postgres: { found: boolean; detail: string; version: string | null };
 }
 
 const readText = (path: string): string | null => {
@@ -57,6 +60,7 @@ export function readMachine(): MachineFacts {
     version = /v=(\S+)/.exec(answer.stdout ?? '')?.[1] ?? null;
   }
   const limits = machineLimits();
+  const postgres = findPostgres();
   return {
     node: process.versions.node,
     cores: typeof availableParallelism === 'function' ? availableParallelism() : cpus().length,
@@ -68,6 +72,10 @@ export function readMachine(): MachineFacts {
     openFileLimit: Number.isFinite(limits.openFiles) ? limits.openFiles : null,
     terminal: { tty: Boolean(process.stderr.isTTY), columns: process.stderr.columns },
     redis: { found: source.kind !== 'missing', detail: describeSource(source), version },
+    postgres:
+      postgres.kind === 'missing'
+        ? { found: false, detail: `not found (${postgres.reason})`, version: null }
+        : { found: true, detail: `found in ${postgres.dir} (${postgres.origin})`, version: postgresVersion(postgres.dir) },
   };
 }
 
@@ -135,6 +143,15 @@ export function diagnose(facts: MachineFacts): Finding[] {
     health: facts.redis.found ? 'ok' : 'warn',
     value: `${facts.redis.detail}${facts.redis.version ? ` (redis-server ${facts.redis.version})` : ''}`,
     advice: facts.redis.found ? '' : 'labs 11 and 12 skip their Redis variants without it: apt-get install redis-server or brew install redis',
+  });
+
+  findings.push({
+    check: 'postgres',
+    health: facts.postgres.found ? 'ok' : 'warn',
+    value: `${facts.postgres.version ?? 'PostgreSQL'} ${facts.postgres.detail}`.replace(/^PostgreSQL not found/, 'not found'),
+    advice: facts.postgres.found
+      ? ''
+      : 'lab 17 is skipped without it: apt-get install postgresql, brew install postgresql@16, or the PGDG packages; --postgres-bin <dir> (or DEVCAP_POSTGRES_BIN) names another installation',
   });
   return findings;
 }

@@ -17,6 +17,7 @@ export interface LabCommandOptions {
   claims?: string[];
   redisUrl?: string;
   allowRemote?: boolean;
+  postgresBin?: string;
   out?: string;
   html?: string;
   junit?: string;
@@ -47,6 +48,7 @@ export const labOptions: Option[] = [
   new Option('--claims <ids>', 'judge only these claims (comma-separated ids; devcap list shows them) and run only what they need').argParser(claimList),
   new Option('--redis-url <url>', 'use this Redis instead of a private redis-server (also DEVCAP_REDIS_URL; REDIS_URL is ignored); loopback only unless --allow-remote'),
   new Option('--allow-remote', 'let --redis-url / DEVCAP_REDIS_URL name a Redis on another machine'),
+  new Option('--postgres-bin <dir>', 'the PostgreSQL to run a private primary and standby from: the directory of initdb, postgres and pg_basebackup (also DEVCAP_POSTGRES_BIN; else PATH, then /usr/lib/postgresql/<version>/bin)'),
   new Option('--out <file>', 'also write each lab\'s result to this file as it ends (JSON Lines: one result per line)'),
   new Option('--html <file>', 'also write a self-contained HTML page (tables, verdicts, charts; no network) to this file when the run ends'),
   new Option('--junit <file>', 'also write JUnit XML (a test case per claim) to this file when the run ends, for CI dashboards and GitHub Classroom'),
@@ -143,7 +145,7 @@ export function buildProgram(labs: LabManifestEntry[]): Command {
 
   program
     .command('doctor')
-    .description('is this machine fit to measure? cores, load, memory, open files, terminal, Redis; each with what to do')
+    .description('is this machine fit to measure? cores, load, memory, open files, terminal, Redis, PostgreSQL; each with what to do')
     .option('--json', 'print the findings as JSON')
     .action(async (options: { json?: boolean }) => {
       const { diagnose, readMachine, renderFindings } = await import('./doctor.js');

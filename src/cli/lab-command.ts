@@ -121,7 +121,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
       try {
         result = await runLab(
           loaded,
-          { quick: Boolean(options.quick), durationSec: options.duration, connections: options.connections, rounds: options.rounds, params, version, substitutes, claims: options.claims, redis },
+          { quick: Boolean(options.quick), durationSec: options.duration, connections: options.connections, rounds: options.rounds, params, version, substitutes, claims: options.claims, redis, postgresBin: options.postgresBin },
           labProgress,
         );
       } catch (error) {

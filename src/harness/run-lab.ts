@@ -50,7 +50,12 @@ export interface RunOptions {
   claims?: string[];
   /** `--redis-url` / `DEVCAP_REDIS_URL`, already checked; else a private redis-server. */
   redis?: GivenRedis;
+  /** `--postgres-bin`: the directory of initdb, postgres and pg_basebackup; else DEVCAP_POSTGRES_BIN, PATH, /usr/lib/postgresql. */
+  postgresBin?: string;
 }
+
+/** Where the real services come from, when the user named them. */
+export type ServiceChoices = Pick<RunOptions, 'redis' | 'postgresBin'>;
 
 export interface Progress {
   phase(text: string): void;
@@ -144,7 +149,7 @@ export async function runLab(original: LoadedLab, options: RunOptions, progress:
   config.notLoaded = loadedVariants(original).filter((name) => !config.variants.includes(name));
   const releases: Array<() => Promise<void>> = [];
   try {
-    const provided = await provide(loaded, config, progress, releases, options.redis);
+    const provided = await provide(loaded, config, progress, releases, { redis: options.redis, postgresBin: options.postgresBin });
     const isSkipped = (name: string) => provided.skipped.some((entry) => entry.variant === name);
     const loadedNames = config.variants.filter((name) => !isSkipped(name));
     // Worked out once per variant and lab run, before the first round.
@@ -198,14 +203,15 @@ export const processHost: ProcessHost = {
   startNode: (options) => VariantProcess.start(options),
   own: (child, name, signatures) => ownChild(child, name, signatures),
   ownKeys: (url, keyPrefix, release) => own({ name: `Redis keys ${keyPrefix}*`, redisKeys: { url, keyPrefix }, release, kill: () => {} }),
+  ownDir: (dir) => ownTempDir(dir),
 };
 
 /** Real services (Redis, the database), the lab's data and its own services. */
-export async function provide(loaded: LoadedLab, config: RunConfig, progress: Progress, releases: Array<() => Promise<void>>, redis?: GivenRedis): Promise<Provided> {
+export async function provide(loaded: LoadedLab, config: RunConfig, progress: Progress, releases: Array<() => Promise<void>>, choices: ServiceChoices = {}): Promise<Provided> {
   const { lab } = loaded;
   const env: Record<string, string> = {};
   const services: LabResult['services'] = [];
-  const requirements = await provideRequirements(requirementsOf(lab), progress, { redis, host: processHost });
+  const requirements = await provideRequirements(requirementsOf(lab), progress, { ...choices, host: processHost });
   releases.push(requirements.release);
   Object.assign(env, requirements.env);
   for (const note of requirements.notes) services.push({ name: note.slice(0, note.indexOf(':')), summary: note.slice(note.indexOf(':') + 2) });
@@ -225,7 +231,7 @@ export async function provide(loaded: LoadedLab, config: RunConfig, progress: Pr
     const tempDir = mkdtempSync(join(tmpdir(), `devcap-${lab.slug}-`));
     releases.push(ownTempDir(tempDir));
     progress.phase(`${lab.slug}: preparing data`);
-    Object.assign(env, await lab.setup({ tempDir, params: config.params }));
+    Object.assign(env, await lab.setup({ tempDir, params: config.params, env: { ...env } }));
   }
   for (const [name, definition] of Object.entries(lab.services ?? {})) {
     progress.phase(`${lab.slug}: starting ${name}`);

@@ -1,7 +1,7 @@
 /**
  * What the services need from whoever runs them: a way to start a Node program that devcap
  * owns (stopped on every exit path, SIGKILL included), and to hand over a child spawned here
- * (redis-server). The harness passes its own; infra imports nothing of the harness, so
+ * (redis-server, postgres). The harness passes its own; infra imports nothing of the harness, so
  * imports run one way: cli → harness → infra, report, lab.
  */
 import type { ChildProcess } from 'node:child_process';
@@ -21,4 +21,6 @@ export interface ProcessHost {
    * them on a normal end and on Ctrl-C; if devcap is killed outright, the watchdog does.
    */
   ownKeys(url: string, keyPrefix: string, release: () => Promise<void>): () => Promise<void>;
+  /** Owns a directory made here (`devcap-*` under the temp dir, e.g. PostgreSQL's data): removed on every exit path. */
+  ownDir(dir: string): () => Promise<void>;
 }

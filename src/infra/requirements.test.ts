@@ -81,4 +81,22 @@ describe('requirements', () => {
     expect((error as PrerequisiteError).exitCode).toBe(ExitCode.prerequisite);
     expect((error as PrerequisiteError).message).toMatch(/apt-get install redis-server/);
   });
+
+  it('without PostgreSQL (--postgres-bin names a directory without it): nothing runs, exit 3, with how to get it', async () => {
+    const definition = { ...lab({ replica: { file: 'r.js', summary: '', requires: ['postgres'] } }, ['postgres']), slug: 'needs-postgres' };
+    const loaded: LoadedLab = {
+      lab: definition,
+      folder: '99-needs-postgres',
+      compiledDir: '/nonexistent',
+      readmePath: '/nonexistent/README.md',
+      variantPath: () => '/nonexistent/r.js',
+      servicePath: () => '/nonexistent/service.js',
+    };
+    const error = await runLab(loaded, { quick: true, params: {}, version: 'test', postgresBin: '/nonexistent' }).catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(PrerequisiteError);
+    expect((error as PrerequisiteError).code).toBe('DEVCAP_POSTGRES_MISSING');
+    expect((error as PrerequisiteError).exitCode).toBe(ExitCode.prerequisite);
+    expect((error as PrerequisiteError).message).toMatch(/--postgres-bin names \/nonexistent, which does not hold initdb, postgres, pg_basebackup/);
+    expect((error as PrerequisiteError).message).toMatch(/apt-get install postgresql.*brew install postgresql@16.*PGDG/);
+  });
 });

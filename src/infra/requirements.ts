@@ -8,6 +8,7 @@ import { startDatabase } from './database.js';
 import type { ProcessHost } from './host.js';
 import { DevcapError } from '../errors.js';
 import { describeSource, findRedis, REDIS_HOW_TO, startRedis, type GivenRedis } from './redis.js';
+import { describePostgres, findPostgres, POSTGRES_HOW_TO, startPostgres } from './postgres.js';
 
 export interface MissingRequirement {
   requirement: Requirement;
@@ -16,7 +17,7 @@ export interface MissingRequirement {
 }
 
 export interface ProvidedRequirements {
-  /** For every process of the run: REDIS_URL, REDIS_KEY_PREFIX, DATABASE_URL. */
+  /** For every process of the run: REDIS_URL, REDIS_KEY_PREFIX, DATABASE_URL, POSTGRES_PRIMARY_URL, POSTGRES_STANDBY_URL. */
   env: Record<string, string>;
   missing: MissingRequirement[];
   /** One line per service provided, e.g. `redis: redis-server on port 41233, started for this run`. */
@@ -42,7 +43,7 @@ export function unmetBy(lab: AnyLab, variant: string, missing: MissingRequiremen
 export async function provideRequirements(
   needs: Requirement[],
   progress: { phase(text: string): void },
-  options: { redis?: GivenRedis; host: ProcessHost },
+  options: { redis?: GivenRedis; postgresBin?: string; host: ProcessHost },
 ): Promise<ProvidedRequirements> {
   let redisUsed: string | null = null;
   const env: Record<string, string> = {};
@@ -80,6 +81,19 @@ export async function provideRequirements(
       env.DATABASE_URL = database.url;
       notes.push(`database: SQLite (sql.js) in its own process at ${database.url}`);
     }
+    if (needs.includes('postgres')) {
+      const source = findPostgres(options.postgresBin);
+      if (source.kind === 'missing') {
+        missing.push({ requirement: 'postgres', message: `PostgreSQL is needed for this part and was not found (${source.reason}): ${POSTGRES_HOW_TO}` });
+      } else {
+        progress.phase('starting PostgreSQL: a primary, and a hot standby streaming from it');
+        const postgres = await startPostgres(source, options.host);
+        releases.push(postgres.release);
+        env.POSTGRES_PRIMARY_URL = postgres.primaryUrl;
+        env.POSTGRES_STANDBY_URL = postgres.standbyUrl;
+        notes.push(`postgres: ${postgres.description}`);
+      }
+    }
   } catch (error) {
     await release();
     throw error;
@@ -93,5 +107,9 @@ export function availability(): Record<Requirement, { found: boolean; detail: st
   return {
     redis: { found: redis.kind !== 'missing', detail: describeSource(redis) },
     database: { found: true, detail: 'built in: SQLite via sql.js, in its own process' },
+    postgres: (() => {
+      const source = findPostgres();
+      return { found: source.kind !== 'missing', detail: describePostgres(source) };
+    })(),
   };
 }

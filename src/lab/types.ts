@@ -71,8 +71,11 @@ export interface VariantProcesses {
   restartServer(): Promise<void>;
 }
 
-/** A real service devcap provides (src/infra): `redis` → REDIS_URL, `database` → DATABASE_URL. */
-export type Requirement = 'redis' | 'database';
+/**
+ * A real service devcap provides (src/infra): `redis` → REDIS_URL, `database` → DATABASE_URL,
+ * `postgres` → POSTGRES_PRIMARY_URL and POSTGRES_STANDBY_URL (a primary and a hot standby streaming from it).
+ */
+export type Requirement = 'redis' | 'database' | 'postgres';
 
 /**
  * A process the variants talk to (a downstream API, a database server). Started once per
@@ -380,6 +383,8 @@ export interface SetupContext {
   /** A fresh directory, removed after the run (also on Ctrl-C and errors). */
   tempDir: string;
   params: Record<string, number>;
+  /** The real services' URLs (POSTGRES_PRIMARY_URL, REDIS_URL, DATABASE_URL): to create a schema or seed a table before anything reads it. */
+  env: Record<string, string>;
 }
 
 export interface DriveContext {
