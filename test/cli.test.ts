@@ -1,10 +1,16 @@
 import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
 import { BIN, runCli } from './run-cli.js';
 
 const BIN_PACKAGE = fileURLToPath(new URL('../package.json', import.meta.url));
 const TRACE = fileURLToPath(new URL('./trace-modules.cjs', import.meta.url));
+// A state directory of the tests' own, for commands that write to it (room's code) before they refuse.
+const STATE = mkdtempSync(join(tmpdir(), 'devcap-cli-state-'));
+afterAll(() => rmSync(STATE, { recursive: true, force: true }));
 
 describe('devcap --help and --version', () => {
   it('lists the commands and the labs, and exits 0', async () => {
@@ -166,6 +172,11 @@ describe('bad input: one line, a DEVCAP_* code, exit 2, no stack trace', () => {
     ['serve --host an address of another machine', ['serve', '2', '--host', '192.0.2.1'], /DEVCAP_BAD_HOST: --host 192\.0\.2\.1 is not an address of this machine/],
     ['serve --host ""', ['serve', '2', '--host', ''], /DEVCAP_BAD_HOST: --host takes an address or a name/],
     ['a Redis URL without a host', ['lab', '12', '--quick'], /DEVCAP_BAD_OPTION: DEVCAP_REDIS_URL takes a URL with a host/, { DEVCAP_REDIS_URL: 'redis://' }],
+    ['room --host that is not an address or a name', ['room', '--host', '999.1.1.1'], /DEVCAP_BAD_HOST: --host 999\.1\.1\.1 is not an address or a name this machine resolves/, { DEVCAP_STATE_DIR: STATE }],
+    ['room --host an address of another machine', ['room', '--host', '192.0.2.1', '--port', '0'], /DEVCAP_BAD_HOST: --host 192\.0\.2\.1 is not an address of this machine/, { DEVCAP_STATE_DIR: STATE }],
+    ['room with a state directory that cannot be made', ['room', '--port', '0'], /DEVCAP_BAD_STATE_DIR: cannot keep devcap's state in \/proc\/nope\/state \(no such directory: \/proc\)/, { DEVCAP_STATE_DIR: '/proc/nope/state' }],
+    ['room --export under /proc', ['room', '--export', '/proc/nope/deeper/x.jsonl'], /DEVCAP_BAD_EXPORT: --export \/proc\/nope\/deeper\/x\.jsonl: cannot write there \(no such directory/, { DEVCAP_STATE_DIR: STATE }],
+    ['a --room whose host does not resolve', ['lab', '1', '--quick', '--room', 'http://no-such-host.invalid:7420/join/ABCD', '--name', 'Ada'], /DEVCAP_BAD_ROOM: --room http:\/\/no-such-host\.invalid:7420\/join\/ABCD: no-such-host\.invalid is not an address or a name this machine resolves \(no such name\)/],
     ['serve --port 0', ['serve', '2', '--port', '0'], /DEVCAP_BAD_OPTION: --port takes a whole number from 1 to 65535/],
     ['a --redis-url whose host does not resolve', ['lab', '12', '--quick', '--allow-remote', '--redis-url', 'redis://no-such-host.invalid:6379'], /DEVCAP_BAD_REDIS_URL: --redis-url names no-such-host\.invalid, which this machine does not resolve \(no such name\)$/],
     ['a DEVCAP_REDIS_URL whose host does not resolve', ['lab', '12', '--quick', '--allow-remote'], /DEVCAP_BAD_REDIS_URL: DEVCAP_REDIS_URL names no-such-host\.invalid/, { DEVCAP_REDIS_URL: 'redis://no-such-host.invalid' }],
@@ -191,7 +202,7 @@ describe('bad input: one line, a DEVCAP_* code, exit 2, no stack trace', () => {
     }
   });
 
-  it('serve --port in use is refused before anything starts', async () => {
+  it('serve, lab --live-port and room on a port in use are refused before anything starts', async () => {
     const { createServer } = await import('node:net');
     const taken = createServer();
     await new Promise<void>((resolve) => taken.listen(0, '127.0.0.1', resolve));
@@ -201,6 +212,12 @@ describe('bad input: one line, a DEVCAP_* code, exit 2, no stack trace', () => {
       expect(result.code).toBe(2);
       expect(result.stdout).toBe('');
       expect(result.stderr).toBe(`devcap: DEVCAP_PORT_IN_USE: port ${port} is in use; choose another --port or leave it out for a free one\n`);
+      const live = await runCli(['lab', '1', '--quick', '--live', '--live-port', String(port)]);
+      expect(live.code).toBe(2);
+      expect(live.stderr).toBe(`devcap: DEVCAP_LIVE_PORT_IN_USE: --live-port ${port}: the port is in use; give another, or leave --live-port out for a free one\n`);
+      const room = await runCli(['room', '--port', String(port)], { env: { DEVCAP_STATE_DIR: STATE } });
+      expect(room.code).toBe(2);
+      expect(room.stderr).toMatch(/^devcap: DEVCAP_ROOM_PORT_IN_USE: port \d+ is in use/);
     } finally {
       taken.close();
     }

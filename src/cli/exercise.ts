@@ -22,7 +22,7 @@ import { junitTarget, resolveParams, writeJunit } from './lab-command.js';
 import { learnerPath, runnableCopy } from './learner-file.js';
 import { recordCheck } from './learner-state.js';
 import { progressFor } from './progress.js';
-import { roomOptions, sendToRoom } from './room-client.js';
+import { checkedRoom, sendToRoom } from './room-client.js';
 
 export interface Exercise {
   /** The variant whose source is the starting file: the code with the problem. */
@@ -262,7 +262,7 @@ export async function checkCommand(loaded: LoadedLab, entry: LabManifestEntry, l
   if (options.json && options.watch) throw new UsageError('DEVCAP_BAD_OPTION', '--json prints one outcome and --watch checks again on every save: use one of them');
   const exercise = readExercise(entry, labs);
   const junit = options.junit !== undefined ? junitTarget(options.junit) : undefined;
-  const room = roomOptions(options);
+  const room = await checkedRoom(options);
   const path = learnerPath(file, '');
   prepareFolders();
   sweep();

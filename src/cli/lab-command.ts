@@ -16,7 +16,7 @@ import type { LabCommandOptions } from './index.js';
 import { kindOf, paramValue, rangeOf } from './parse.js';
 import { recordPredictions, recordRun } from './learner-state.js';
 import { progressFor } from './progress.js';
-import { roomOptions, sendToRoom } from './room-client.js';
+import { checkedRoom, sendToRoom } from './room-client.js';
 
 /**
  * Lab parameters: defaults, overridden by `--set name=value`. A name counts only when a
@@ -94,7 +94,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
   // Checked before --out empties its file: a refused run changes nothing on disk.
   const html = options.html !== undefined ? htmlTarget(options.html) : undefined;
   const junit = options.junit !== undefined ? junitTarget(options.junit) : undefined;
-  const room = roomOptions(options);
+  const room = await checkedRoom(options);
   const out = options.out !== undefined ? openOut(options.out) : undefined;
   const predictions = options.predict ? await predict(selected, options) : undefined;
   const live = await openLive(selected, options);

@@ -53,7 +53,13 @@ export async function startLiveServer(title: string, port = 0): Promise<LiveServ
   });
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
-      reject(error.code === 'EADDRINUSE' ? new UsageError('DEVCAP_LIVE_PORT_IN_USE', `--live-port ${port}: the port is in use; give another, or leave --live-port out for a free one`) : error),
+      reject(
+        error.code === 'EADDRINUSE'
+          ? new UsageError('DEVCAP_LIVE_PORT_IN_USE', `--live-port ${port}: the port is in use; give another, or leave --live-port out for a free one`)
+          : error.code === 'EACCES'
+            ? new UsageError('DEVCAP_PORT_DENIED', `--live-port ${port} needs privileges on this machine (below 1024); choose one from 1024 up, or leave --live-port out for a free one`)
+            : error,
+      ),
     );
     server.listen(port, '127.0.0.1', resolve);
   });

@@ -5,6 +5,7 @@
  * The rules a name must follow live here, shared with the room, which checks them again.
  */
 import { UsageError } from '../errors.js';
+import { unresolvable } from '../infra/names.js';
 import type { LabResult } from '../report/result.js';
 
 /** The longest display name, in characters. */
@@ -59,6 +60,16 @@ export function roomOptions(options: { room?: string; name?: string }): { result
   const problem = nameProblem(options.name);
   if (problem) throw new UsageError('DEVCAP_BAD_NAME', `--room needs --name "the name the room shows": ${problem}`);
   return { resultsUrl, name: options.name!.trim() };
+}
+
+/** `roomOptions`, and the room's host looked up now: a name that does not resolve would only fail after the run. */
+export async function checkedRoom(options: { room?: string; name?: string }): Promise<{ resultsUrl: string; name: string } | undefined> {
+  const room = roomOptions(options);
+  if (!room) return undefined;
+  const host = new URL(room.resultsUrl).hostname.replace(/^\[(.*)\]$/, '$1');
+  const why = await unresolvable(host);
+  if (why) throw new UsageError('DEVCAP_BAD_ROOM', `--room ${options.room}: ${host} is not an address or a name this machine resolves (${why}); give the URL the room printed`);
+  return room;
 }
 
 /**

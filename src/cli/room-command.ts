@@ -3,11 +3,13 @@
  * in `<state dir>/room/results.jsonl`; `--export <file>` writes them out as JSON Lines.
  */
 import { randomInt } from 'node:crypto';
-import { existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
+import { join, resolve } from 'node:path';
 import { ExitCode, UsageError } from '../errors.js';
-import { stateDir } from '../harness/ownership.js';
+import { whyNot } from '../harness/folders.js';
+import { prepareStateDir, stateDir } from '../harness/ownership.js';
+import { checkHost } from '../infra/names.js';
 import { DEFAULT_MAX_BODY_BYTES, DEFAULT_RATE_PER_MINUTE, readEntries, startRoom } from './room-server.js';
 
 export interface RoomCommandOptions {
@@ -37,7 +39,6 @@ function roomCode(given: string | undefined, file: string): string {
     if (/^[A-Z0-9]{4,32}$/.test(kept)) return kept;
   }
   const code = Array.from({ length: 6 }, () => CODE_ALPHABET[randomInt(CODE_ALPHABET.length)]).join('');
-  mkdirSync(dirname(file), { recursive: true });
   writeFileSync(file, code + '\n');
   return code;
 }
@@ -62,13 +63,16 @@ export async function roomCommand(options: RoomCommandOptions): Promise<number> 
       try {
         writeFileSync(resolve(options.export), text);
       } catch (error) {
-        throw new UsageError('DEVCAP_BAD_EXPORT', `--export ${options.export}: cannot write there (${(error as Error).message})`);
+        throw new UsageError('DEVCAP_BAD_EXPORT', `--export ${options.export}: cannot write there (${whyNot(error, resolve(options.export))})`);
       }
     }
     process.stderr.write(`devcap room: exported ${entries.length} result${entries.length === 1 ? '' : 's'}${options.export === '-' ? '' : ` to ${resolve(options.export)}`}${skipped ? ` (${skipped} unreadable line${skipped === 1 ? '' : 's'} of ${files.results} left out)` : ''}\n`);
     return ExitCode.ok;
   }
   const host = options.host ?? '127.0.0.1';
+  // Before the code is chosen or anything listens: a host that is not one, and a state directory that cannot be made.
+  await checkHost(host);
+  prepareStateDir('room');
   const code = roomCode(options.code, files.code);
   const room = await startRoom({
     port: options.port ?? DEFAULT_ROOM_PORT,

@@ -10,13 +10,14 @@
  * route reads a file a client names: the routes are fixed strings. Nothing a client sends
  * can stop the room: a handler that throws answers 500 and the room goes on.
  */
-import { appendFileSync, existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import { Ajv, type ValidateFunction } from 'ajv';
 import { UsageError } from '../errors.js';
+import { makeFolder } from '../harness/folders.js';
 import type { LabResult } from '../report/result.js';
 import { renderRoomPage, ROOM_CSP, type RoomSummary } from '../report/room-page.js';
 import { nameProblem, type RoomSubmission } from './room-client.js';
@@ -182,7 +183,7 @@ function answer(response: ServerResponse, status: number, message: string, heade
 }
 
 export async function startRoom(options: RoomOptions): Promise<Room> {
-  mkdirSync(dirname(options.file), { recursive: true });
+  makeFolder(dirname(options.file));
   const { entries } = readEntries(options.file);
   const summaries = entries.map((entry, index) => summarise(entry, index + 1));
   const streams = new Set<ServerResponse>();
@@ -304,8 +305,10 @@ export async function startRoom(options: RoomOptions): Promise<Room> {
         error.code === 'EADDRINUSE'
           ? new UsageError('DEVCAP_ROOM_PORT_IN_USE', `port ${options.port} is in use: give another with --port (0 for a free one)`)
           : error.code === 'EADDRNOTAVAIL'
-            ? new UsageError('DEVCAP_BAD_OPTION', `--host ${options.host}: not an address of this machine`)
-            : error,
+            ? new UsageError('DEVCAP_BAD_HOST', `--host ${options.host} is not an address of this machine; e.g. --host 127.0.0.1, or --host 0.0.0.0 for every interface`)
+            : error.code === 'EACCES'
+              ? new UsageError('DEVCAP_PORT_DENIED', `port ${options.port} needs privileges on this machine (below 1024); choose one from 1024 up, or --port 0 for a free one`)
+              : error,
       ),
     );
     server.listen(options.port, options.host, resolve);

@@ -7,7 +7,7 @@ import { createServer } from 'node:net';
 import { ExitCode, PrerequisiteError, UsageError } from '../errors.js';
 import { exitCodeFor, onInterrupt, ownedCount, releaseAll } from '../harness/cleanup.js';
 import { prepareFolders, sweep } from '../harness/ownership.js';
-import { unresolvable } from '../infra/names.js';
+import { checkHost } from '../infra/names.js';
 import { resolvedRedis } from '../infra/redis.js';
 import { provide, resolveConfig } from '../harness/run-lab.js';
 import { VariantGroup } from '../harness/variant-group.js';
@@ -62,10 +62,7 @@ export function servingText(loaded: LoadedLab, variant: string, url: string, ser
  * reach is one line now, not a variant that dies after Redis and the database are up.
  */
 export async function checkListen(host: string, port: number | undefined): Promise<void> {
-  // An empty name would listen on every interface (and node warns it is deprecated).
-  if (!host.trim()) throw new UsageError('DEVCAP_BAD_HOST', '--host takes an address or a name, e.g. --host 127.0.0.1 or --host 0.0.0.0 (got "")');
-  const why = await unresolvable(host);
-  if (why) throw new UsageError('DEVCAP_BAD_HOST', `--host ${host} is not an address or a name this machine resolves (${why}); e.g. --host 127.0.0.1 or --host 0.0.0.0`);
+  await checkHost(host);
   await new Promise<void>((resolve, reject) => {
     const probe = createServer();
     probe.once('error', reject);

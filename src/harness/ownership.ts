@@ -37,18 +37,23 @@ export function runsDir(env: NodeJS.ProcessEnv = process.env): string {
   return join(stateDir(env), 'runs');
 }
 
+/** Makes `sub` of the state directory (runs/, room/), or throws DEVCAP_BAD_STATE_DIR (exit 2). */
+export function prepareStateDir(sub: string, env: NodeJS.ProcessEnv = process.env): void {
+  const dir = join(stateDir(env), sub);
+  try {
+    makeFolder(dir, 0o700);
+  } catch (error) {
+    throw new UsageError('DEVCAP_BAD_STATE_DIR', `cannot keep devcap's state in ${stateDir(env)} (${whyNot(error, dir)}); set DEVCAP_STATE_DIR to a folder you can write`);
+  }
+}
+
 /**
  * Before a command starts anything: makes the state directory (and its runs/), and makes
  * sure a run's temp dirs can be made. Either failing is bad input, said in one line now,
  * not a failure mid-run.
  */
 export function prepareFolders(env: NodeJS.ProcessEnv = process.env): void {
-  const dir = runsDir(env);
-  try {
-    makeFolder(dir, 0o700);
-  } catch (error) {
-    throw new UsageError('DEVCAP_BAD_STATE_DIR', `cannot keep devcap's state in ${stateDir(env)} (${whyNot(error, dir)}); set DEVCAP_STATE_DIR to a folder you can write`);
-  }
+  prepareStateDir('runs', env);
   try {
     rmSync(mkdtempSync(join(tmpdir(), 'devcap-')), { recursive: true });
   } catch (error) {

@@ -4,9 +4,21 @@
  * starts: a name that does not resolve is bad input, not a service that dies later.
  */
 import { lookup } from 'node:dns/promises';
+import { UsageError } from '../errors.js';
 
 /** How long a name may take to resolve before it is refused (a resolver that does not answer). */
 export const LOOKUP_TIMEOUT_MS = 3000;
+
+/**
+ * `--host` for a server devcap starts (serve, room): an address or a name this machine
+ * resolves; throws DEVCAP_BAD_HOST (exit 2) otherwise. An empty one would listen on every
+ * interface (and node warns it is deprecated).
+ */
+export async function checkHost(host: string): Promise<void> {
+  if (!host.trim()) throw new UsageError('DEVCAP_BAD_HOST', '--host takes an address or a name, e.g. --host 127.0.0.1 or --host 0.0.0.0 (got "")');
+  const why = await unresolvable(host);
+  if (why) throw new UsageError('DEVCAP_BAD_HOST', `--host ${host} is not an address or a name this machine resolves (${why}); e.g. --host 127.0.0.1 or --host 0.0.0.0`);
+}
 
 /** Why `name` does not resolve here, in a few words; null when it does. */
 export async function unresolvable(name: string, timeoutMs = LOOKUP_TIMEOUT_MS): Promise<string | null> {
