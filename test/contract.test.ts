@@ -90,6 +90,41 @@ describe('imports run one way', () => {
   });
 });
 
+/** Imports of devcap's own modules by path (src/ or dist/) in a folder of labs or fixtures: they must go through `devcap/lab`. */
+function pastTheApi(root: string): string[] {
+  const found: string[] = [];
+  const walk = (dir: string) => {
+    for (const entry of readdirSync(dir, { withFileTypes: true })) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) walk(path);
+      else if (/\.(ts|mts|js|mjs)$/.test(entry.name) && !entry.name.endsWith('.test.ts')) {
+        for (const match of readFileSync(path, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'((?:\.\.\/)+(?:src|dist)\/[^']*)'/g)) found.push(`${path.slice(root.length + 1)} imports ${match[1]}`);
+      }
+    }
+  };
+  walk(root);
+  return found;
+}
+
+describe('labs reach the harness only through devcap/lab', () => {
+  it('no lab file, control, variant or fixture imports src/ or dist/ by path', () => {
+    const root = fileURLToPath(new URL('..', import.meta.url));
+    expect([...pastTheApi(join(root, 'labs')), ...pastTheApi(join(root, 'fixtures'))]).toEqual([]);
+  });
+
+  it('catches a planted import (positive control)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'devcap-api-'));
+    try {
+      mkdirSync(join(root, '99-x', 'controls'), { recursive: true });
+      writeFileSync(join(root, '99-x', 'lab.ts'), "import { defineLab } from 'devcap/lab';\nimport { VariantProcess } from '../../src/harness/variant-process.js';\n");
+      writeFileSync(join(root, '99-x', 'controls', 'c.ts'), "const { runLoad } = await import('../../../dist/src/harness/load.js');\n");
+      expect(pastTheApi(root).sort()).toEqual(['99-x/controls/c.ts imports ../../../dist/src/harness/load.js', '99-x/lab.ts imports ../../src/harness/variant-process.js']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 describe('the lab registry', () => {
   it('finds a compiled lab for every folder under labs/, and nothing else', () => {
     expect(sourceFolders.length).toBeGreaterThanOrEqual(2);

@@ -1,4 +1,4 @@
-import { defineLab } from '../../src/lab/define.js';
+import { defineLab } from 'devcap/lab';
 
 export default defineLab({
   day: 1,

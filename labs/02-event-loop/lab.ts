@@ -1,5 +1,5 @@
 import { pbkdf2Sync } from 'node:crypto';
-import { defineLab } from '../../src/lab/define.js';
+import { defineLab } from 'devcap/lab';
 
 const PASSWORD = 'correct horse battery staple';
 

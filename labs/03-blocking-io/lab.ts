@@ -1,6 +1,6 @@
 import { writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { defineLab } from '../../src/lab/define.js';
+import { defineLab } from 'devcap/lab';
 
 // Deterministic text, the same bytes on every run: this line, repeated.
 const LINE = 'All work and no play makes Jack a dull boy.\n';

@@ -1,7 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { defineLab } from '../../src/lab/define.js';
-import { send } from '../../src/lab/http.js';
-import type { ScenarioContext, ScenarioResponse } from '../../src/lab/types.js';
+import { defineLab, type ScenarioContext, type ScenarioResponse, send } from 'devcap/lab';
 
 /** The user whose notifications are down in remote-apis: the scenarios aim at them. */
 const UNLUCKY_USER = 13;

@@ -7,11 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { HarnessError } from '../../src/errors.js';
-import { ownChild } from '../../src/harness/cleanup.js';
-import { VariantProcess } from '../../src/harness/variant-process.js';
-import { defineLab } from '../../src/lab/define.js';
-import { timeToFirstByte } from '../../src/lab/http.js';
+import { defineLab, HarnessError, OwnedServer, ownProcess, timeToFirstByte } from 'devcap/lab';
 
 const MiB = 1024 * 1024;
 /** fs.createReadStream's default chunk size (its highWaterMark). */
@@ -104,7 +100,7 @@ export default defineLab({
   async drive({ variant, file, connections, params, env }) {
     // A fresh process of the same variant, not the one just loaded: memory freed after the
     // load stays with the allocator and would be reused, hiding the growth we look for.
-    const server = await VariantProcess.start({
+    const server = await OwnedServer.start({
       name: `streams/${variant} (slow client)`,
       file,
       env: { ...env, BIG_FILE_MB: String(params.fileMb) },
@@ -213,7 +209,7 @@ export default defineLab({
   ],
   async calibrate() {
     // An idle server's memory, measured the way the loads are: a fresh variant process, its probe.
-    const server = await VariantProcess.start({
+    const server = await OwnedServer.start({
       name: 'streams/idle',
       file: here(VARIANTS['stream-pipeline'].file),
       env: {},
@@ -293,7 +289,7 @@ async function writeTextFile(path: string, bytes: number): Promise<void> {
  * for `windowMs`, then hangs up. The server's own probe records its peak RSS meanwhile;
  * the result is the growth over its RSS just before the download.
  */
-async function slowClientGrowth(server: VariantProcess, windowMs: number): Promise<number> {
+async function slowClientGrowth(server: OwnedServer, windowMs: number): Promise<number> {
   await server.probe('reset');
   const { rssPeakBytes: before } = await server.probe('read');
   await server.probe('reset');
@@ -326,7 +322,7 @@ function runWithUsage(args: string[]): Promise<{ stdout: string; stderr: string;
   return new Promise((resolve, reject) => {
     // Killed after SCRIPT_TIMEOUT_MS: `close` then reports the signal as a failure.
     const child = spawn(process.execPath, ['--import', REPORT_USAGE, ...args], { stdio: ['ignore', 'pipe', 'pipe', 'pipe'], timeout: SCRIPT_TIMEOUT_MS, killSignal: 'SIGKILL' });
-    const release = ownChild(child, `streams/${args[0]}`);
+    const release = ownProcess(child, `streams/${args[0]}`);
     let stdout = '';
     let stderr = '';
     let usage = '';

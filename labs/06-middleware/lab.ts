@@ -1,6 +1,5 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { defineLab } from '../../src/lab/define.js';
-import type { ScenarioContext, ScenarioResponse, ScenarioStep } from '../../src/lab/types.js';
+import { defineLab, type ScenarioContext, type ScenarioResponse, type ScenarioStep } from 'devcap/lab';
 
 /** The flood's body: a 256 KiB JSON document, the kind a client uploads, sent without a token. */
 const BODY_BYTES = 256 * 1024;

@@ -1,9 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { queryDatabase } from '../../src/lab/database.js';
-import { defineLab } from '../../src/lab/define.js';
-import type { ScenarioContext, ScenarioResponse, ScenarioStep } from '../../src/lab/types.js';
+import { defineLab, queryDatabase, type ScenarioContext, type ScenarioResponse, type ScenarioStep } from 'devcap/lab';
 import { ANSWER_BOUND_MS, runMixedStream } from './measure/mixed-stream.js';
 
 /**

@@ -2,8 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { b64, bearer, hs256, loginAs, nowSec, protectedRouteLoad, readPayload, tokenOf } from '../../fixtures/tokens.js';
-import { defineLab } from '../../src/lab/define.js';
-import type { ScenarioContext, ScenarioResponse, ScenarioStep } from '../../src/lab/types.js';
+import { defineLab, type ScenarioContext, type ScenarioResponse, type ScenarioStep } from 'devcap/lab';
 
 /** The HMAC secret of the HS256 variants (a learner's JWT_SECRET): the scenarios forge with it and with a wrong one. */
 const SECRET = 'lab-08-secret-keep-it-out-of-git-and-at-least-32-bytes';

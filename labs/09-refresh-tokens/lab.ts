@@ -1,8 +1,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bearer, loginAs, nowSec, protectedRouteLoad, readPayload, tokenOf } from '../../fixtures/tokens.js';
 import { userId } from '../../fixtures/users.js';
-import { defineLab } from '../../src/lab/define.js';
-import type { ScenarioContext, ScenarioStep } from '../../src/lab/types.js';
+import { defineLab, type ScenarioContext, type ScenarioStep } from 'devcap/lab';
 
 /** The variants' secrets: one for access tokens, one for the stateless refresh tokens. */
 const ACCESS_SECRET = 'lab-09-access-secret-keep-it-out-of-git-32-bytes';

@@ -1,8 +1,6 @@
 import { b64, bearer, hs256, loginAs, protectedRouteLoad, readPayload, tokenOf } from '../../fixtures/tokens.js';
 import { userId } from '../../fixtures/users.js';
-import { queryDatabase } from '../../src/lab/database.js';
-import { defineLab } from '../../src/lab/define.js';
-import type { ScenarioContext, ScenarioStep } from '../../src/lab/types.js';
+import { defineLab, queryDatabase, type ScenarioContext, type ScenarioStep } from 'devcap/lab';
 
 /** The HMAC secret every variant signs and verifies with (a learner's JWT_SECRET). */
 const SECRET = 'lab-10-secret-keep-it-out-of-git-and-at-least-32-bytes';

@@ -1,5 +1,4 @@
-import { defineLab } from '../../src/lab/define.js';
-import type { ScenarioResponse } from '../../src/lab/types.js';
+import { defineLab, type ScenarioResponse } from 'devcap/lab';
 import { PRODUCTS } from './variants/products.js';
 
 /** The per-client limit in the proxy scenarios: requests per window on /api. */

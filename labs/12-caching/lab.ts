@@ -1,9 +1,5 @@
 import { Agent } from 'node:http';
-import { HarnessError } from '../../src/errors.js';
-import { send } from '../../src/lab/http.js';
-import { databaseStats, queryDatabase, queryKey } from '../../src/lab/database.js';
-import { defineLab } from '../../src/lab/define.js';
-import type { Answer, ExpectedAnswer, ScenarioResponse } from '../../src/lab/types.js';
+import { type Answer, databaseStats, defineLab, type ExpectedAnswer, HarnessError, queryDatabase, queryKey, type ScenarioResponse, send } from 'devcap/lab';
 import { cacheKey } from './variants/cache-key.js';
 
 const HOT_PATH = '/api/products/best-sellers?category=1';

@@ -1,9 +1,7 @@
 import { randomBytes } from 'node:crypto';
 import { createServer } from 'node:net';
 import { performance } from 'node:perf_hooks';
-import { send } from '../../src/lab/http.js';
-import { defineLab } from '../../src/lab/define.js';
-import type { ScenarioContext, ScenarioStep } from '../../src/lab/types.js';
+import { defineLab, type ScenarioContext, type ScenarioStep, send } from 'devcap/lab';
 import { QUEUE_NAME, queuePrefix } from './variants/queue-name.js';
 
 /** The addresses the load signs up, in turn. */

@@ -1,6 +1,4 @@
-import { HarnessError } from '../../src/errors.js';
-import { defineLab } from '../../src/lab/define.js';
-import type { ScenarioContext, VariantProcesses } from '../../src/lab/types.js';
+import { defineLab, HarnessError, type ScenarioContext, type VariantProcesses } from 'devcap/lab';
 
 /** Messages published after each load, 100 ms apart (several moments of a busy machine, not one); every client should get each. */
 const PUBLISHES = 5;

@@ -1,9 +1,6 @@
 import { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { HarnessError } from '../../src/errors.js';
-import { send } from '../../src/lab/http.js';
-import { defineLab } from '../../src/lab/define.js';
-import type { CompanionDefinition, ScenarioContext, ScenarioResponse } from '../../src/lab/types.js';
+import { type CompanionDefinition, defineLab, HarnessError, type ScenarioContext, type ScenarioResponse, send } from 'devcap/lab';
 import { hopRoundTripMs, quantile } from './measure/hop.js';
 
 /** Every order of the load: user 42 buys one unit of SKU-0007. */

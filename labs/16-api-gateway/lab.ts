@@ -1,10 +1,7 @@
 import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
 import { b64, bearer, hs256, nowSec } from '../../fixtures/tokens.js';
-import { HarnessError } from '../../src/errors.js';
-import { send } from '../../src/lab/http.js';
-import { defineLab } from '../../src/lab/define.js';
-import type { CompanionDefinition, ScenarioContext, ScenarioResponse, ScenarioStep } from '../../src/lab/types.js';
+import { type CompanionDefinition, defineLab, HarnessError, type ScenarioContext, type ScenarioResponse, type ScenarioStep, send } from 'devcap/lab';
 import { parts } from './services/parts.js';
 
 /** The users the load signs in as, in turn: a dashboard assembled for the wrong user is wrong. */
