@@ -8,7 +8,8 @@ const NEEDS = { redis: 'Redis', database: 'the database (built in)', postgres: '
 function needsOf(lab) {
   const needs = new Set(lab.requires ?? []);
   for (const variant of Object.values(lab.variants)) for (const need of variant.requires ?? []) needs.add(need);
-  return [...needs];
+  const order = Object.keys(NEEDS);
+  return [...needs].sort((a, b) => order.indexOf(a) - order.indexOf(b));
 }
 
 function exerciseOf(folder) {
@@ -52,6 +53,6 @@ export async function readmeTables(text) {
     ].join('\n'),
   );
   const redis = labs.filter(({ lab }) => needsOf(lab).includes('redis')).map(({ lab }) => String(lab.day));
-  out = replaceBetween(out, 'redis-labs', `Labs that need Redis: ${list(redis)}.`);
+  out = replaceBetween(out, 'redis-labs', `Labs ${list(redis)} need Redis`);
   return out;
 }

@@ -106,6 +106,18 @@ function pastTheApi(root: string): string[] {
   return found;
 }
 
+describe("the README's tables of labs", () => {
+  it('are what the lab definitions say (npm run readme writes them), and a stale row is caught', async () => {
+    const source = new URL('../scripts/readme-source.mjs', import.meta.url).href;
+    const { readmeTables } = (await import(source)) as { readmeTables: (text: string) => Promise<string> };
+    const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+    expect(await readmeTables(readme), 'README.md is stale: npm run readme').toBe(readme);
+    const stale = readme.replace(/^\| 2 \| `event-loop` \| [^\n]*$/m, '| 2 | `event-loop` | something else | – |');
+    expect(stale).not.toBe(readme);
+    expect(await readmeTables(stale)).toBe(readme);
+  });
+});
+
 describe('labs reach the harness only through devcap/lab', () => {
   it('no lab file, control, variant or fixture imports src/ or dist/ by path', () => {
     const root = fileURLToPath(new URL('..', import.meta.url));

@@ -4,6 +4,8 @@ export default defineLab({
   day: 1,
   slug: 'hello-throughput',
   title: 'Would your API hold 1,000 req/s?',
+  summary:
+    '`node:http` vs Express hello world at 1, 10, 50 connections: Express clears 1,000 req/s many times over; where throughput stops rising; when the load generator is the limit',
   claim: 'A plain Express server handles far more than 1,000 req/s; the question is where its ceiling is.',
   variants: {
     'node-http': { file: 'variants/node-http.js', summary: 'node:http with one handler' },

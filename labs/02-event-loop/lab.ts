@@ -7,6 +7,8 @@ export default defineLab({
   day: 2,
   slug: 'event-loop',
   title: 'The event loop: one thread, many clients, until something blocks it',
+  summary:
+    'a ~25 ms pbkdf2 hash done synchronously, on libuv\'s thread pool, and in worker threads: `/ping` p99 and event-loop delay under each, throughput against the model `1000 / workMs`',
   claim: 'One thread serves many clients as long as nothing blocks it; CPU work in a handler freezes everyone.',
   variants: {
     'pbkdf2-sync': { file: 'variants/pbkdf2-sync.js', summary: 'crypto.pbkdf2Sync on the event loop' },

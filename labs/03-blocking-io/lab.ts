@@ -9,6 +9,8 @@ export default defineLab({
   day: 3,
   slug: 'blocking-io',
   title: 'Blocking I/O: readFileSync in a handler makes every request wait',
+  summary:
+    '`readFileSync` vs `fs.promises.readFile` of a 16 MB and a 4 KB file: how much longer `/ping` waits behind the big synchronous read than behind the tiny one (a ratio of ratios), and which serves more files (on a cached file, often the blocking one)',
   claim: '`readFileSync` in a handler stalls every other request while it reads; `fs.promises.readFile` lets them through.',
   variants: {
     'read-file-sync': {

@@ -61,6 +61,8 @@ export default defineLab({
   day: 4,
   slug: 'promise-all',
   title: 'async/await vs Promise.all: independent calls in sequence cost the sum',
+  summary:
+    'three calls to a real downstream service: sequential awaits cost the sum, `Promise.all` the slowest, dependent-then-parallel in between; one failing call with `Promise.all` vs `Promise.allSettled`',
   claim: 'Independent awaits in sequence cost the sum of their latencies; Promise.all costs the max.',
   variants: {
     'sequential-await': {

@@ -50,6 +50,8 @@ export default defineLab({
   day: 5,
   slug: 'streams',
   title: 'Streams: a big file, a chunk at a time',
+  summary:
+    'a 64 MiB file served buffered, through `pipeline()`, and with `write()` ignoring backpressure: peak RSS, time to first byte, a slow client; counting lines with `readFile` vs `readline`',
   claim: 'Buffering a whole file costs memory per request; streaming costs a chunk.',
   variants: VARIANTS,
   params: {

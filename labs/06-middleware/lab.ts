@@ -71,6 +71,8 @@ export default defineLab({
   day: 6,
   slug: 'middleware',
   title: 'Middleware: the order of the chain, and the `return` that stops it',
+  summary:
+    'an auth check before `express.json()` vs after it, under a flood of unauthenticated 256 KiB bodies: server CPU per rejected request; the 401 that forgets `return` and still deletes the record',
   claim: 'Middleware runs as a chain in the order it is registered: a check placed early stops a request before the work behind it, but only if it returns instead of calling next().',
   variants: {
     'auth-after-json': { file: 'variants/auth-after-json.js', summary: 'express.json() then the auth check: refused bodies are parsed first' },

@@ -87,6 +87,8 @@ export default defineLab({
   day: 7,
   slug: 'error-handling',
   title: 'Error handling: async errors on Express 4 and 5, one error shape, nothing internal leaked',
+  summary:
+    'an async route that throws on Express 4 (the process dies, clients lose most of a run with 1% bad ids) vs Express 5; 404/400/503 with one error shape through a real database outage; `err.message` leaking SQL vs a safe handler',
   claim: 'An unhandled failure takes the process down; central error middleware keeps it serving, with one stable error shape that leaks nothing.',
   requires: ['database'],
   variants: {

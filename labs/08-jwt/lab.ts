@@ -87,6 +87,8 @@ export default defineLab({
   day: 8,
   slug: 'jwt',
   title: 'JWT authentication: what a signature proves, what it refuses, and what anyone can read',
+  summary:
+    'scenarios with exact statuses and headers: no token, valid, edited payload, expired, `alg: none`, wrong secret, RS256 algorithm confusion (jsonwebtoken 9 refuses it even unpinned); `jwt.verify` without try/catch answers 500 with a stack trace, the fixed middleware 401 with `WWW-Authenticate`; the payload read without the secret; server CPU per request with the HMAC secret as a string vs a `KeyObject` (2–3×)',
   claim: 'A signed token proves identity on every request without a session store, as long as the server verifies it properly and answers every bad token with 401.',
   requires: ['database'],
   variants: {

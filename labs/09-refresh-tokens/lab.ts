@@ -100,6 +100,8 @@ export default defineLab({
   day: 9,
   slug: 'refresh-tokens',
   title: 'Access and refresh tokens: short lifetimes, rotation, reuse detection, logout that works',
+  summary:
+    'short access tokens (seconds, a parameter): expired → 401 → refresh → 200; the seed\'s stateless refresh token still works after use and logout; Redis rotation with reuse detection revokes the family, logout revokes; ten parallel refreshes of one token: exactly one wins under an atomic Lua rotation',
   claim: 'Short-lived access tokens limit what a stolen token is worth; a long-lived refresh token renews them, and must be stored, rotated and revocable to be safe.',
   requires: ['redis', 'database'],
   params: {

@@ -76,6 +76,8 @@ export default defineLab({
   day: 10,
   slug: 'rbac',
   title: 'RBAC: 401 vs 403, stale roles in tokens, ownership, and authorize without authenticate',
+  summary:
+    'the user/editor/admin × read/update/delete matrix with exact statuses (401 vs 403); a demoted admin keeps deleting with the role in the token and is refused at once with the role looked up per request; BOLA without and with an ownership check; `authorize()` without `authenticate` answers 500; what the lookup costs in req/s',
   claim: 'Roles decide what an authenticated user may do: no token is 401, a wrong role is 403; but a role in a token outlives a demotion, and a role never says whose record it is.',
   requires: ['database'],
   variants: {

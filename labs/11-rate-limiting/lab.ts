@@ -62,6 +62,8 @@ export default defineLab({
   day: 11,
   slug: 'rate-limiting',
   title: 'Rate limiting: a per-client window, a stricter login, and a store all instances share',
+  summary:
+    'exact counts: N of a burst pass and the rest get 429 with `RateLimit` headers; 5 of 50 logins; two instances with a memory store let twice the limit through, a Redis store holds it; the cost of each',
   claim: 'A per-client window protects the API and login gets a stricter one; behind a load balancer the counts must live in a shared store.',
   requires: ['redis'],
   variants: {

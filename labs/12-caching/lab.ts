@@ -102,6 +102,8 @@ export default defineLab({
   day: 12,
   slug: 'caching',
   title: 'Caching: cache-aside in Redis and in process, and the stampede at expiry',
+  summary:
+    'a real SQL query in a database process: no cache, Redis cache-aside, an in-process LRU; throughput, database queries and hit ratio; the stampede at expiry and request coalescing; invalidation on update',
   claim: 'Cache-aside avoids repeated database work; at expiry, concurrent misses stampede the database unless they are coalesced.',
   requires: ['database', 'redis'],
   variants: {

@@ -141,6 +141,8 @@ export default defineLab({
   day: 13,
   slug: 'background-jobs',
   title: 'Background jobs: a queue takes slow work off the request path, and keeps it',
+  summary:
+    'a signup\'s welcome email over real SMTP (a stand-in provider holding each message `providerMs`, refusing `failPercent`% of mail to `*.flaky.test` with a 451) sent inline, fire-and-forget, or as a BullMQ job for a worker process: one signup\'s p50 (~310 ms vs under 1 ms), the backlog left in Redis, a crash mid-send (worker SIGKILLed, API restarted): the queue delivers all ten, fire-and-forget loses them; 8 attempts with exponential backoff deliver every accepted email despite the refusals (no retries: about 6 of 20 lost); the job id as Message-ID makes copies recognisable',
   claim: 'Put slow work (a welcome email) on a queue and the API answers at once; the job waits in Redis until a worker has done it, through crashes, restarts and a provider that fails, retried with backoff.',
   requires: ['redis'],
   variants: {

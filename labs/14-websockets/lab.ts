@@ -127,6 +127,8 @@ export default defineLab({
   day: 14,
   slug: 'websockets',
   title: 'WebSockets vs polling: delivery latency, idle cost and a server restart',
+  summary:
+    '200 subscribers in a client process of their own: HTTP polling (1 s), long polling, `ws` and socket.io push; delivery latency p50/p99 from publish to receipt (polling ≈ interval/2, push in milliseconds), requests and bytes while idle (polling N per interval, push none), a server restart (socket.io clients reconnect, polling with a cursor misses nothing)',
   claim:
     'Polling delivers a message half an interval late on average and costs a request per client per interval while nothing changes; ' +
     'push (ws, socket.io) delivers in milliseconds and costs nothing while idle, but only socket.io clients come back by themselves after a restart.',

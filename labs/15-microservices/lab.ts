@@ -114,6 +114,8 @@ export default defineLab({
   day: 15,
   slug: 'microservices',
   title: 'Monolith vs microservices: what a hop costs, and a failure that stays in its service',
+  summary:
+    'one order endpoint as a monolith and as an order service calling four services over HTTP (kept alive, or a connection per call): CPU per order across all processes, a hop model from a calibrated round trip, connections per call; an uncaught exception in the notification code ends the monolith while the split system keeps taking orders; one request id traced through five logs',
   claim: 'Every network hop adds a round trip and costs CPU, so one machine serves more orders as a monolith; split into services, a crash in one part leaves the others taking orders.',
   variants: {
     monolith: { file: 'variants/monolith.js', summary: 'one process: the steps are function calls' },

@@ -129,6 +129,8 @@ export default defineLab({
   day: 16,
   slug: 'api-gateway',
   title: 'API gateway: one entry point, fan-out in parallel, timeouts, a circuit breaker, checks at the edge',
+  summary:
+    'a gateway with three service processes: sequential vs `Promise.all` fan-out against a model (sum vs slowest); one slow service without a timeout and with `AbortSignal.timeout` (a partial answer naming what is missing); an opossum circuit breaker that stops calling a failing service; auth and a rate limit at the edge, checked against what each service received; a client calling each service through `http-proxy-middleware`',
   claim:
     'A gateway that calls its services in parallel costs the slowest of them, not the sum; a per-service timeout and a circuit breaker keep one bad service from holding every answer; auth and rate limits at the edge hold for every route.',
   variants: {

@@ -124,6 +124,8 @@ export default defineLab({
   day: 17,
   slug: 'read-replicas',
   title: 'Read replicas: reads scale, writes do not, and a replica is behind',
+  summary:
+    'a real PostgreSQL primary and hot standby (streaming replication, `pg_basebackup -R`), an API with a `pg` pool per server: reads spread over both against the primary alone (and a model of what two servers on this machine\'s shared cores can give), writes that a standby cannot take; a read right after one\'s own write shows the old row (the standby holds commits `applyDelayMs`, `recovery_min_apply_delay`), the lag from the servers\' LSNs and `pg_stat_replication`; read-your-writes by routing to the primary after a write and by waiting for `pg_last_wal_replay_lsn()`, and what each costs',
   claim:
     'A hot standby takes a share of the reads, but every write still goes to the one primary, and the standby shows a write only once it has replayed it: a read right after a write must be routed or must wait.',
   requires: ['postgres'],

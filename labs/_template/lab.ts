@@ -14,6 +14,8 @@ export default defineLab({
   day: 0,
   slug: 'template',
   title: 'Template: serialize a big answer once, not on every request',
+  // One paragraph for the README's lab table (npm run readme writes it from here).
+  summary: 'a catalogue of 2,000 products answered as JSON, serialized per request vs once at start: requests per second',
   claim: 'An answer that never changes, serialized once at start, is served several times faster than one serialized per request.',
   variants: {
     'stringify-per-request': { file: 'variants/stringify-per-request.js', summary: 'JSON.stringify of the catalogue on every request' },

@@ -27,6 +27,7 @@ function fakeLab(day: number, slug: string, variants: string[]): LoadedLab {
     slug,
     title: `fake ${slug}`,
     claim: 'nothing',
+    summary: 'nothing',
     variants: Object.fromEntries(variants.map((name) => [name, { file: `${name}.js`, summary: name }])),
     workload: { path: '/', readyPath: '/', sizing, quick: sizing },
     claims: [],

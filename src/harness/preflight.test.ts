@@ -11,6 +11,7 @@ const lab = defineLab({
   slug: 'big-files',
   title: 'buffers a file per request',
   claim: 'nothing',
+  summary: 'nothing',
   variants: { buffered: { file: 'b.js', summary: '' } },
   params: { fileMb: { env: 'FILE_MB', default: 64, summary: '', min: 8, max: 256 } },
   estimateMemory: ({ fileMb }, connections) => ({ bytes: connections * fileMb! * MiB, why: 'a file per request', lower: ['--connections', '--set fileMb'] }),

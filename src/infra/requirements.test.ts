@@ -14,6 +14,7 @@ const lab = (variants: AnyLab['variants'], requires: AnyLab['requires'] = ['redi
     slug: 'needs-redis',
     title: 'a lab that needs Redis',
     claim: 'nothing',
+    summary: 'nothing',
     requires,
     variants,
     workload: { path: '/', readyPath: '/', sizing, quick: sizing },

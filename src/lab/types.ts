@@ -454,6 +454,8 @@ export interface LabDefinition<V extends string, M extends string = never> {
   title: string;
   /** The lesson's claim, in one sentence. */
   claim: string;
+  /** What the lab measures, one paragraph: the README's lab table (`npm run readme`) is written from it. */
+  summary: string;
   variants: Record<V, VariantDefinition>;
   services?: Record<string, ServiceDefinition>;
   /** Negative controls, by name (see ControlDefinition); every claim needs one. */
