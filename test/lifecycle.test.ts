@@ -106,7 +106,7 @@ describe.skipIf(process.platform !== 'linux').each(PLATFORMS)('a run that is kil
     const { env, tmp } = isolated();
     // As root, the servers run as the postgres user, who must be able to reach the data dir.
     chmodSync(tmp, 0o755);
-    const { run, seen } = await startUntil(['lab', '17', '--quick', '--claims', 'reads-scale'], env, ['postgres -D', 'postgres: walsender', 'postgres: walreceiver', '/variants/', 'watchdog']);
+    const { run, seen } = await startUntil(['lab', '17', '--quick', '--claims', 'replica-read-after-write-is-stale'], env, ['postgres -D', 'postgres: walsender', 'postgres: walreceiver', '/variants/', 'watchdog']);
     expect(readdirSync(tmp).filter((name) => name.startsWith('devcap-postgres-'))).toHaveLength(1);
     run.child.kill('SIGKILL');
     await run;
