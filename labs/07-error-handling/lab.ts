@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { defineLab, queryDatabase, type ScenarioContext, type ScenarioResponse, type ScenarioStep } from 'devcap/lab';
+import { defineLab, JSON_HEADERS, queryDatabase, type ScenarioContext, type ScenarioResponse, type ScenarioStep } from 'devcap/lab';
 import { ANSWER_BOUND_MS, runMixedStream } from './measure/mixed-stream.js';
 
 /**
@@ -15,7 +15,6 @@ const BAD_EVERY = 20;
 const FIRST_BAD = 20;
 /** How long the database stays down in the outage scenario. */
 const OUTAGE_MS = 400;
-const JSON_HEADERS = { 'content-type': 'application/json' };
 
 interface ErrorAnswer {
   error?: { code?: unknown; message?: unknown };

@@ -1,10 +1,9 @@
 import { b64, bearer, hs256, loginAs, protectedRouteLoad, readPayload, tokenOf } from '../../fixtures/tokens.js';
 import { userId } from '../../fixtures/users.js';
-import { defineLab, queryDatabase, type ScenarioContext, type ScenarioStep } from 'devcap/lab';
+import { defineLab, JSON_HEADERS, queryDatabase, type ScenarioContext, type ScenarioStep } from 'devcap/lab';
 
 /** The HMAC secret every variant signs and verifies with (a learner's JWT_SECRET). */
 const SECRET = 'lab-10-secret-keep-it-out-of-git-and-at-least-32-bytes';
-const JSON_HEADERS = { 'content-type': 'application/json' };
 
 type Method = 'GET' | 'PATCH' | 'DELETE';
 

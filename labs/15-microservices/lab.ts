@@ -1,13 +1,12 @@
 import { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type CompanionDefinition, defineLab, HarnessError, type ScenarioContext, type ScenarioResponse, send } from 'devcap/lab';
+import { type CompanionDefinition, defineLab, HarnessError, JSON_HEADERS, type ScenarioContext, type ScenarioResponse, send } from 'devcap/lab';
 import { hopRoundTripMs, quantile } from './measure/hop.js';
 
 /** Every order of the load: user 42 buys one unit of SKU-0007. */
 const ORDER = JSON.stringify({ userId: 42, sku: 'SKU-0007', quantity: 1 });
 /** User 13 has no email address on file: the confirmation code throws for this order. */
 const ORDER_WITHOUT_EMAIL = JSON.stringify({ userId: 13, sku: 'SKU-0007', quantity: 1 });
-const JSON_HEADERS = { 'content-type': 'application/json' };
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 /** What SKU-0007 costs in the shop's price list (499 + 7 × 25 cents). */

@@ -8,7 +8,7 @@ import { performance } from 'node:perf_hooks';
 import { HarnessError } from '../errors.js';
 
 /** The headers of a JSON request body. */
-export const JSON_HEADERS: Readonly<Record<string, string>> = Object.freeze({ 'content-type': 'application/json' });
+export const JSON_HEADERS: Record<string, string> = { 'content-type': 'application/json' };
 
 export function sleep(ms: number): Promise<void> {
   return new Promise((resolve) => setTimeout(resolve, ms));
