@@ -1,5 +1,5 @@
 import { Agent } from 'node:http';
-import { type Answer, databaseStats, defineLab, type ExpectedAnswer, HarnessError, queryDatabase, queryKey, type ScenarioResponse, send } from 'devcap/lab';
+import { type Answer, databaseStats, defineLab, type ExpectedAnswer, HarnessError, queryDatabase, queryKey, type ScenarioResponse, send, sendConcurrently } from 'devcap/lab';
 import { cacheKey } from './variants/cache-key.js';
 
 const HOT_PATH = '/api/products/best-sellers?category=1';
@@ -36,20 +36,15 @@ async function get(port: number, path: string, agent: Agent): Promise<Got> {
  * answers. The connections are opened first (with /ping), so the GETs leave together, as
  * they do from clients that are already connected when a hot key expires.
  */
-async function sendConcurrently(port: number, paths: string[], concurrency: number): Promise<Got[]> {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  try {
-    await Promise.all(Array.from({ length: concurrency }, () => get(port, '/ping', agent)));
-    const answers: Got[] = [];
-    let next = 0;
-    const worker = async () => {
-      while (next < paths.length) answers.push(await get(port, paths[next++]!, agent));
-    };
-    await Promise.all(Array.from({ length: concurrency }, worker));
-    return answers;
-  } finally {
-    agent.destroy();
-  }
+async function getConcurrently(port: number, paths: string[], concurrency: number): Promise<Got[]> {
+  const answers: Got[] = [];
+  await sendConcurrently({
+    concurrency,
+    count: paths.length,
+    open: (agent) => get(port, '/ping', agent),
+    send: async (agent, index) => answers.push(await get(port, paths[index]!, agent)),
+  });
+  return answers;
 }
 
 const bestSellersPath = (category: number) => `/api/products/best-sellers?category=${category}`;
@@ -151,7 +146,7 @@ export default defineLab({
     // database, for each category? Every answer is checked too, as on the load.
     const paths = Array.from({ length: COUNTED_REQUESTS }, (_, i) => bestSellersPath(LOAD_CATEGORIES[i % LOAD_CATEGORIES.length]!));
     const before = await queriesPerCategory(databaseUrl, LOAD_CATEGORIES);
-    check(await sendConcurrently(port, paths, connections), (path) => expected.get(path));
+    check(await getConcurrently(port, paths, connections), (path) => expected.get(path));
     const after = await queriesPerCategory(databaseUrl, LOAD_CATEGORIES);
     const misses = LOAD_CATEGORIES.map((category) => after.get(category)! - before.get(category)!);
     const counted = misses.reduce((sum, count) => sum + count, 0);
@@ -163,7 +158,7 @@ export default defineLab({
     if (env.REDIS_URL) await forgetInRedis(env.REDIS_URL, env.REDIS_KEY_PREFIX, cacheKey(category));
     const stampedeAnswer: ExpectedAnswer = { json: await queryDatabase(databaseUrl, 'bestSellers', [category]) };
     const stampedeBefore = await queriesPerCategory(databaseUrl, [category]);
-    check(await sendConcurrently(port, Array.from({ length: STAMPEDE_REQUESTS }, () => bestSellersPath(category)), STAMPEDE_REQUESTS), () => stampedeAnswer);
+    check(await getConcurrently(port, Array.from({ length: STAMPEDE_REQUESTS }, () => bestSellersPath(category)), STAMPEDE_REQUESTS), () => stampedeAnswer);
     const stampede = (await queriesPerCategory(databaseUrl, [category])).get(category)! - stampedeBefore.get(category)!;
     return {
       // The worst category's: every key must be spared the database, not the total.

@@ -1,6 +1,6 @@
 import { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type CompanionDefinition, defineLab, HarnessError, JSON_HEADERS, type ScenarioContext, type ScenarioResponse, send } from 'devcap/lab';
+import { type CompanionDefinition, defineLab, HarnessError, JSON_HEADERS, type ScenarioContext, type ScenarioResponse, send, sendConcurrently } from 'devcap/lab';
 import { hopRoundTripMs, quantile } from './measure/hop.js';
 
 /** Every order of the load: user 42 buys one unit of SKU-0007. */
@@ -76,22 +76,8 @@ async function placeOrder(port: number, agent: Agent, requestId?: string): Promi
 }
 
 /** Orders for `durationMs`, `concurrency` at a time on as many kept-alive connections; how many were placed. */
-async function sendConcurrently(port: number, durationMs: number, concurrency: number): Promise<number> {
-  const agent = new Agent({ keepAlive: true, maxSockets: concurrency });
-  const deadline = performance.now() + durationMs;
-  let placed = 0;
-  const worker = async () => {
-    while (performance.now() < deadline) {
-      await placeOrder(port, agent);
-      placed++;
-    }
-  };
-  try {
-    await Promise.all(Array.from({ length: concurrency }, worker));
-  } finally {
-    agent.destroy();
-  }
-  return placed;
+function placeOrders(port: number, durationMs: number, concurrency: number): Promise<number> {
+  return sendConcurrently({ concurrency, durationMs, send: (agent) => placeOrder(port, agent) });
 }
 
 /** The CPU time the processes on these ports have spent so far, in ms, by their own account. */
@@ -151,7 +137,7 @@ export default defineLab({
     // CPU per order: every process's own CPU time (GET /metrics) before and after a burst of
     // orders sent as the load sends them, so five processes are counted, not only the first.
     let cpuMs = -(await totalCpuMs(ports));
-    const placed = await sendConcurrently(port, BURST_MS, connections);
+    const placed = await placeOrders(port, BURST_MS, connections);
     cpuMs += await totalCpuMs(ports);
     // Then orders one at a time on one kept-alive connection, each timed and each with an id
     // of its own, so the users service's log says which connection each call came on.
