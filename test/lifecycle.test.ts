@@ -1,5 +1,5 @@
 import { spawn, spawnSync } from 'node:child_process';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,6 +11,8 @@ import { BIN, cmdline, descendantsOf, isAlive, runCli } from './run-cli.js';
 const redisInstalled = findRedis({ PATH: process.env.PATH }).kind === 'binary';
 const postgresInstalled = findPostgres().kind === 'binaries';
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
+/** The ids of the kernel's System V shared memory segments (`ipcs -m`'s second column). */
+const segmentIds = () => spawnSync('ipcs', ['-m'], { encoding: 'utf8' }).stdout.split('\n').map((line) => Number(line.trim().split(/\s+/)[1])).filter(Number.isInteger);
 
 // Each run gets a temp dir and a state dir of its own, so "nothing left" can be checked by
 // listing them.
@@ -108,12 +110,18 @@ describe.skipIf(process.platform !== 'linux').each(PLATFORMS)('a run that is kil
     chmodSync(tmp, 0o755);
     const { run, seen } = await startUntil(['lab', '17', '--quick', '--claims', 'replica-read-after-write-is-stale'], env, ['postgres -D', 'postgres: walsender', 'postgres: walreceiver', '/variants/', 'watchdog']);
     expect(readdirSync(tmp).filter((name) => name.startsWith('devcap-postgres-'))).toHaveLength(1);
+    // Each postmaster's System V segment (line 7 of postmaster.pid: key, id): a server killed
+    // outright leaves it in the kernel unless devcap frees it.
+    const pair = join(tmp, readdirSync(tmp).find((name) => name.startsWith('devcap-postgres-'))!);
+    const segments = ['primary', 'standby'].map((server) => Number(readFileSync(join(pair, server, 'postmaster.pid'), 'utf8').split('\n')[6]!.trim().split(/\s+/)[1]));
+    expect(segments.every((id) => segmentIds().includes(id)), `segments ${segments.join(', ')} in ipcs -m`).toBe(true);
     run.child.kill('SIGKILL');
     await run;
     await expectAllGoneWithin(5000, seen);
     const deadline = Date.now() + 5000;
     while (Date.now() < deadline && readdirSync(tmp).some((name) => name.startsWith('devcap-'))) await sleep(50);
     expect(readdirSync(tmp).filter((name) => name.startsWith('devcap-'))).toEqual([]);
+    expect(segmentIds().filter((id) => segments.includes(id))).toEqual([]);
   });
 
   it.skipIf(!redisInstalled)('SIGTERM: cleans up, says so, exits 143, leaves no process and no record', async () => {

@@ -8,7 +8,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { rmSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { commandLine, writeRecord, type OwnedProcess, type RunRecord } from './ownership.js';
+import { commandLine, removeTempDir, writeRecord, type OwnedProcess, type RunRecord } from './ownership.js';
 
 interface Resource {
   name: string;
@@ -166,8 +166,8 @@ export function ownTempDir(dir: string): () => Promise<void> {
   return own({
     name: dir,
     tempDir: dir,
-    kill: () => rmSync(dir, { recursive: true, force: true }),
-    release: async () => rmSync(dir, { recursive: true, force: true }),
+    kill: () => removeTempDir(dir),
+    release: async () => removeTempDir(dir),
   });
 }
 

@@ -1,9 +1,9 @@
 import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { isOurTempDir, prepareFolders, runsDir, stateDir, sweep, writeRecord } from './ownership.js';
+import { isOurTempDir, prepareFolders, removeTempDir, runsDir, stateDir, sweep, writeRecord } from './ownership.js';
 
 const started: ChildProcess[] = [];
 afterEach(() => {
@@ -95,5 +95,42 @@ describe('state directory', () => {
     expect(isOurTempDir(join(tmpdir(), 'devcap-streams-abc'))).toBe(true);
     expect(isOurTempDir(join(tmpdir(), 'x', 'devcap-streams-abc'))).toBe(false);
     expect(isOurTempDir('/home/me/devcap-x')).toBe(false);
+  });
+});
+
+/** A real System V segment (util-linux's ipcmk), as a PostgreSQL 15 postmaster makes one. */
+function segment(): number {
+  const out = spawnSync('ipcmk', ['-M', '56'], { encoding: 'utf8' }).stdout;
+  return Number(/(\d+)\s*$/.exec(out.trim())?.[1]);
+}
+// `ipcs -m -i ID` exits 0 for an id that does not exist: read the table instead.
+const segmentExists = (id: number) => spawnSync('ipcs', ['-m'], { encoding: 'utf8' }).stdout.split('\n').some((line) => line.trim().split(/\s+/)[1] === String(id));
+/** postmaster.pid as PostgreSQL writes it: line 1 the pid, line 7 "key id" of its segment. */
+function postmasterPid(dir: string, pid: number, id: number): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, 'postmaster.pid'), [pid, dir, '1764750000', '5432', '/tmp', '127.0.0.1', `  2156803 ${String(id).padStart(9)}`, 'ready   ', ''].join('\n'));
+}
+
+describe.skipIf(process.platform !== 'linux' || spawnSync('ipcmk', ['-V']).status !== 0)('removeTempDir', () => {
+  it('frees the shared memory the PostgreSQL servers of a removed dir left, and no other segment', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'devcap-postgres-test-'));
+    const other = mkdtempSync(join(tmpdir(), 'devcap-postgres-other-'));
+    const [killed, exiting, elsewhere] = [segment(), segment(), segment()];
+    try {
+      expect([killed, exiting, elsewhere].every(segmentExists)).toBe(true);
+      postmasterPid(join(dir, 'primary'), deadPid(), killed);
+      // killed a moment ago and not yet reaped: still a pid, and its dir is going all the same
+      postmasterPid(join(dir, 'standby'), process.pid, exiting);
+      postmasterPid(join(other, 'primary'), deadPid(), elsewhere);
+      removeTempDir(dir);
+      expect(existsSync(dir)).toBe(false);
+      expect(segmentExists(killed)).toBe(false);
+      expect(segmentExists(exiting)).toBe(false);
+      expect(segmentExists(elsewhere)).toBe(true);
+    } finally {
+      for (const id of [killed, exiting, elsewhere]) spawnSync('ipcrm', ['-m', String(id)], { stdio: 'ignore' });
+      rmSync(dir, { recursive: true, force: true });
+      rmSync(other, { recursive: true, force: true });
+    }
   });
 });

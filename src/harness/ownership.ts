@@ -4,7 +4,8 @@
  * A pid is only ever killed while its command line is still the one recorded, so a pid
  * the system has since given to another program is left alone.
  */
-import { mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { homedir, tmpdir } from 'node:os';
 import { basename, dirname, join, resolve } from 'node:path';
 import { UsageError } from '../errors.js';
@@ -97,6 +98,42 @@ export function isOurTempDir(dir: string): boolean {
 }
 
 /**
+ * The System V shared memory segments that PostgreSQL servers which ran from this dir left
+ * behind. A postmaster writes its segment's key and id on line 7 of `postmaster.pid` and
+ * removes the segment on a clean shutdown; one killed outright (SIGKILL, or a watchdog
+ * after devcap died) leaves it in the kernel after its data dir is gone. Looks in the dir
+ * and its subdirs (a primary and a standby). A server whose dir is being removed is done
+ * with, even if it has not quite exited (a zombie child, a SIGKILL a moment ago): the kernel
+ * destroys a removed segment once its last process detaches, so it need not be dead yet.
+ */
+export function staleSegments(dir: string): number[] {
+  const ids: number[] = [];
+  let entries: string[];
+  try {
+    entries = ['.', ...readdirSync(dir)];
+  } catch {
+    return ids;
+  }
+  for (const entry of entries) {
+    const file = join(dir, entry, 'postmaster.pid');
+    if (!existsSync(file)) continue;
+    try {
+      const id = Number(readFileSync(file, 'utf8').split('\n')[6]?.trim().split(/\s+/)[1]);
+      if (Number.isInteger(id) && id >= 0) ids.push(id);
+    } catch {
+      // unreadable: nothing to free
+    }
+  }
+  return ids;
+}
+
+/** Removes one of our temp dirs, first freeing what its dead servers left in the kernel (staleSegments). */
+export function removeTempDir(dir: string): void {
+  for (const id of staleSegments(dir)) spawnSync('ipcrm', ['-m', String(id)], { stdio: 'ignore', timeout: 2000 });
+  rmSync(dir, { recursive: true, force: true });
+}
+
+/**
  * Kills what is still ours and removes the temp dirs; returns how many things it removed.
  * `immediate`: devcap died a moment ago (the watchdog), so a pid whose command line cannot
  * be read is still ours; a later sweep leaves such a pid alone, as it may have been reused.
@@ -115,7 +152,7 @@ export function reap(processes: OwnedProcess[], tempDirs: string[], immediate = 
   for (const dir of tempDirs) {
     if (!isOurTempDir(dir)) continue;
     try {
-      rmSync(dir, { recursive: true, force: true });
+      removeTempDir(dir);
       removed++;
     } catch {
       // best effort
