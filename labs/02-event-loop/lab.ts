@@ -36,7 +36,11 @@ export default defineLab({
     sizing: { durationSec: 2, warmupRequests: 10, rounds: 6, connections: [10] },
     // Two seconds, not one: an offloaded variant's /ping p99 is one of its few worst pings, and
     // with ~100 pings a scheduler hiccup decides it; ~200 pings keep the verdict steady.
-    quick: { durationSec: 1, warmupRequests: 10, rounds: 7, connections: [10] },
+    // A cap of 11 rounds, not 7: the model claim for pbkdf2-sync (its req/s against the
+    // model's, band 0.70–1.30) measured 0.97× and 0.93× but stayed inconclusive at 7 rounds
+    // twice on a busy 2-core VM (98.3% CI 0.71–1.31, 0.69–1.25). A run stops as soon as every
+    // claim is decided, so a clear run still ends at 3 or 5.
+    quick: { durationSec: 1, warmupRequests: 10, rounds: 11, connections: [10] },
   },
   report: {
     headline: 'sideLatencyP50Ms',

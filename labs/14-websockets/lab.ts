@@ -1,4 +1,4 @@
-import { defineLab, HarnessError, type ScenarioContext, type VariantProcesses } from 'devcap/lab';
+import { defineLab, HarnessError, quantile, type ScenarioContext, type VariantProcesses } from 'devcap/lab';
 
 /** Messages published after each load, 100 ms apart (several moments of a busy machine, not one); every client should get each. */
 const PUBLISHES = 5;
@@ -66,11 +66,6 @@ async function awaitConnected(processes: VariantProcesses, timeoutMs: number): P
     if (stats.connected >= stats.clients || Date.now() > deadline) return stats;
     await sleep(50);
   }
-}
-
-function quantile(sorted: number[], q: number): number {
-  if (sorted.length === 0) return Number.NaN;
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
 }
 
 const intervalOf = (params: Record<string, number>) => params.intervalMs!;
@@ -196,8 +191,7 @@ export default defineLab({
         const got = stats.receipts[tag] ?? [];
         const neverMs = stoppedAt - sentAt.get(tag)!;
         return [...got, ...Array.from({ length: Math.max(0, stats.clients - got.length) }, () => neverMs)];
-      })
-      .sort((a, b) => a - b);
+      });
     return {
       deliveryP50Ms: quantile(latencies, 0.5),
       deliveryP99Ms: quantile(latencies, 0.99),

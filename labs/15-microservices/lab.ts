@@ -1,7 +1,7 @@
 import { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type CompanionDefinition, defineLab, HarnessError, JSON_HEADERS, type ScenarioContext, type ScenarioResponse, send, sendConcurrently } from 'devcap/lab';
-import { hopRoundTripMs, quantile } from './measure/hop.js';
+import { type CompanionDefinition, defineLab, HarnessError, JSON_HEADERS, quantile, type ScenarioContext, type ScenarioResponse, send, sendConcurrently } from 'devcap/lab';
+import { hopRoundTripMs } from './measure/hop.js';
 
 /** Every order of the load: user 42 buys one unit of SKU-0007. */
 const ORDER = JSON.stringify({ userId: 42, sku: 'SKU-0007', quantity: 1 });

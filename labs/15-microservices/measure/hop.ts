@@ -1,12 +1,7 @@
 import { Agent } from 'node:http';
 import { Worker } from 'node:worker_threads';
+import { quantile } from 'devcap/lab';
 import { call } from '../variants/order-service.js';
-
-/** The `q` quantile (0–1) of `values`, the nearest rank below. */
-export function quantile(values: number[], q: number): number {
-  const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.floor(q * (sorted.length - 1))]!;
-}
 
 /**
  * The `q` quantile of the times of `trips` round trips to the users service's code running
