@@ -326,6 +326,13 @@ export default defineLab({
       },
     ],
   },
+  // The README's `## Exercise` states the task; exercise/wrong/ holds wrong solutions a class hands in.
+  exercise: {
+    start: 'no-cache',
+    replaces: ['in-process-cache'],
+    claims: ['in-process-cache-throughput', 'in-process-cache-spares-the-database', 'in-process-cache-invalidated-on-write'],
+    hint: 'best-seller requests of every category must mostly be answered without the database, the shop must serve at least 5× the uncached requests a second, and a price change must show in the next read. Does a repeated category still run the query? Does forget drop the list?',
+  },
   takeaway:
     'Cache what is read far more often than it changes, delete the entry when you write, and coalesce misses so an expiry costs one query, not a stampede. ' +
     'With more than one instance, keep the cache in Redis: per-process caches multiply the misses and cannot all be invalidated by one write.',
