@@ -468,6 +468,31 @@ export interface ExerciseDefinition<V extends string, C extends string = string>
   rounds?: number;
 }
 
+/** A value of a seeded row, or a parameter of a named statement. */
+export type SqlValue = string | number | null;
+
+/**
+ * Tables of the embedded database: their schema, the rows seeded into them before anything
+ * starts, and the statements over them, by name. Data several labs share (the shop, its
+ * accounts) is in fixtures/; a lab's own tables sit in its folder.
+ */
+export interface DatabaseTables {
+  /** CREATE TABLE and CREATE INDEX statements. */
+  schema: string;
+  /** Rows per table, inserted in this order: the INSERT statement, and the rows for its `?`s. */
+  seed: Array<{ insert: string; rows: () => Iterable<SqlValue[]> }>;
+  /** Named statements, the way an API calls a database server's prepared statements. */
+  queries?: Record<string, string>;
+}
+
+/** What the embedded database (`requires: ['database']`) holds while the lab runs. */
+export interface LabDatabase {
+  /** Created and seeded in this order (in one transaction). */
+  tables: DatabaseTables[];
+  /** The lab's own statements over them, beside the tables' own. */
+  queries?: Record<string, string>;
+}
+
 export interface LabDefinition<V extends string, M extends string = never, C extends string = string> {
   day: number;
   slug: string;
@@ -522,6 +547,12 @@ export interface LabDefinition<V extends string, M extends string = never, C ext
   estimateMemory?: (params: Record<string, number>, connections: number) => MemoryEstimate;
   /** Real services the lab needs (also those of its variants): shown by `devcap list`, started by the run. */
   requires?: Requirement[];
+  /**
+   * What the embedded database holds, when the lab (or a variant) requires `database`: the
+   * database process imports the compiled lab and seeds these tables, and answers only these
+   * statements (POST /query { name, params }).
+   */
+  database?: LabDatabase;
   /** What the terminal report leads with: the bar chart's metric and the table's columns. */
   report?: { headline?: MetricName | NoInfer<M>; columns?: Array<MetricName | NoInfer<M>> };
   takeaway: string;
