@@ -1,7 +1,5 @@
 // The README's generated tables, from the compiled lab definitions (npm run build first).
-import { existsSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { COMPILED_LABS_DIR, loadAllLabs, SOURCE_LABS_DIR } from '../dist/src/lab/registry.js';
+import { COMPILED_LABS_DIR, loadAllLabs } from '../dist/src/lab/registry.js';
 
 const NEEDS = { redis: 'Redis', database: 'the database (built in)', postgres: 'PostgreSQL' };
 
@@ -10,11 +8,6 @@ function needsOf(lab) {
   for (const variant of Object.values(lab.variants)) for (const need of variant.requires ?? []) needs.add(need);
   const order = Object.keys(NEEDS);
   return [...needs].sort((a, b) => order.indexOf(a) - order.indexOf(b));
-}
-
-function exerciseOf(folder) {
-  const path = join(SOURCE_LABS_DIR, folder, 'exercise', 'exercise.json');
-  return existsSync(path) ? JSON.parse(readFileSync(path, 'utf8')) : null;
 }
 
 const list = (items) => (items.length < 2 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`);
@@ -36,10 +29,10 @@ export async function readmeTables(text) {
   });
   let out = replaceBetween(text, 'labs', ['| day | slug | what it measures | needs |', '|---|---|---|---|', ...rows].join('\n'));
 
-  const exercises = labs.map((loaded) => ({ ...loaded, exercise: exerciseOf(loaded.folder) })).filter((entry) => entry.exercise);
-  const exerciseRows = exercises.map(({ lab, exercise }) => {
+  const exercises = labs.filter(({ lab }) => lab.exercise);
+  const exerciseRows = exercises.map(({ lab: { day, exercise } }) => {
     const runsAs = exercise.replaces.map((name) => `\`${name}\``).join(', ');
-    return `| ${lab.day} | \`${exercise.start}\` | ${runsAs} | ${exercise.claims.map((id) => `\`${id}\``).join(', ')} |`;
+    return `| ${day} | \`${exercise.start}\` | ${runsAs} | ${exercise.claims.map((id) => `\`${id}\``).join(', ')} |`;
   });
   out = replaceBetween(
     out,

@@ -90,14 +90,14 @@ describe('imports run one way', () => {
   });
 });
 
-/** Imports of devcap's own modules by path (src/ or dist/) in a folder of labs or fixtures: they must go through `devcap/lab`. */
+/** Imports of devcap's own modules by path (src/ or dist/) in a folder of labs or fixtures, their tests included: they must go through `devcap/lab`. */
 function pastTheApi(root: string): string[] {
   const found: string[] = [];
   const walk = (dir: string) => {
     for (const entry of readdirSync(dir, { withFileTypes: true })) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) walk(path);
-      else if (/\.(ts|mts|js|mjs)$/.test(entry.name) && !entry.name.endsWith('.test.ts')) {
+      else if (/\.(ts|mts|js|mjs)$/.test(entry.name)) {
         for (const match of readFileSync(path, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'((?:\.\.\/)+(?:src|dist)\/[^']*)'/g)) found.push(`${path.slice(root.length + 1)} imports ${match[1]}`);
       }
     }
@@ -119,7 +119,7 @@ describe("the README's tables of labs", () => {
 });
 
 describe('labs reach the harness only through devcap/lab', () => {
-  it('no lab file, control, variant or fixture imports src/ or dist/ by path', () => {
+  it('no lab file, control, variant, fixture or their tests import src/ or dist/ by path', () => {
     const root = fileURLToPath(new URL('..', import.meta.url));
     expect([...pastTheApi(join(root, 'labs')), ...pastTheApi(join(root, 'fixtures'))]).toEqual([]);
   });
@@ -130,7 +130,12 @@ describe('labs reach the harness only through devcap/lab', () => {
       mkdirSync(join(root, '99-x', 'controls'), { recursive: true });
       writeFileSync(join(root, '99-x', 'lab.ts'), "import { defineLab } from 'devcap/lab';\nimport { VariantProcess } from '../../src/harness/variant-process.js';\n");
       writeFileSync(join(root, '99-x', 'controls', 'c.ts'), "const { runLoad } = await import('../../../dist/src/harness/load.js');\n");
-      expect(pastTheApi(root).sort()).toEqual(['99-x/controls/c.ts imports ../../../dist/src/harness/load.js', '99-x/lab.ts imports ../../src/harness/variant-process.js']);
+      writeFileSync(join(root, '99-x', 'lab.test.ts'), "import { startDatabase } from '../../dist/src/infra/database.js';\n");
+      expect(pastTheApi(root).sort()).toEqual([
+        '99-x/controls/c.ts imports ../../../dist/src/harness/load.js',
+        '99-x/lab.test.ts imports ../../dist/src/infra/database.js',
+        '99-x/lab.ts imports ../../src/harness/variant-process.js',
+      ]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
@@ -233,6 +238,15 @@ describe.each([...labs, template].map((loaded) => [loaded.folder, loaded] as con
 
   it('loads no package when imported, so `devcap --help` stays instant', () => {
     expect(packagesLoadedBy(`await import(${JSON.stringify(pathToFileURL(join(compiledDir, 'lab.js')).href)})`)).toEqual([]);
+  });
+
+  it('declares the tables of its database exactly when it needs the database', () => {
+    const needsDatabase = [lab.requires ?? [], ...Object.values(lab.variants).map((variant) => variant.requires ?? [])].flat().includes('database');
+    expect(lab.database !== undefined, needsDatabase ? 'requires the database: declare database: { tables }' : 'declares a database it does not require').toBe(needsDatabase);
+    if (!lab.database) return;
+    expect(lab.database.tables.length).toBeGreaterThanOrEqual(1);
+    const names = [...lab.database.tables.flatMap((tables) => Object.keys(tables.queries ?? {})), ...Object.keys(lab.database.queries ?? {})];
+    expect(new Set(names).size, 'a statement name given twice').toBe(names.length);
   });
 
   it('has a negative control for every claim, each naming a real variant and real claims', () => {

@@ -1,6 +1,8 @@
+import { copyFileSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { COMPILED_LABS_DIR } from '../dist/src/lab/registry.js';
+import { COMPILED_LABS_DIR, SOURCE_LABS_DIR } from '../dist/src/lab/registry.js';
 import type { LabResult } from '../dist/src/report/result.js';
 import { runCli } from './run-cli.js';
 
@@ -24,6 +26,24 @@ describe('the lab template (labs/_template)', () => {
     const result = JSON.parse(stdout) as LabResult;
     expect(result.claims.map((claim) => claim.verdict), result.claims[0]?.sentence).toEqual(['contradicted']);
     expect(code).toBe(1);
+  }, 180_000);
+
+  it('has an exercise: devcap exercise writes the variant with the problem, and the lab\'s own solution passes devcap check', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'devcap-template-exercise-'));
+    try {
+      const learner = { ...env, DEVCAP_STATE_DIR: join(dir, 'state') };
+      const written = await runCli(['exercise', 'template', dir], { env: learner });
+      expect(written.code, written.stderr).toBe(0);
+      const start = readFileSync(join(dir, '00-template.ts'), 'utf8');
+      expect(start).toContain(readFileSync(join(SOURCE_LABS_DIR, '_template', 'variants', 'stringify-per-request.ts'), 'utf8'));
+      const solution = join(dir, 'solution.ts');
+      copyFileSync(join(SOURCE_LABS_DIR, '_template', 'variants', 'stringify-once.ts'), solution);
+      const checked = await runCli(['check', 'template', solution], { env: learner });
+      expect(checked.stdout).toMatch(/^passed: solution\.ts does what the lesson says/m);
+      expect(checked.code).toBe(0);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
   }, 180_000);
 
   it('is not a lab without DEVCAP_TEMPLATE_LAB=1', async () => {

@@ -199,6 +199,14 @@ export default defineLab({
       ];
     },
   },
+  // The README's `## Exercise` states the task; exercise/wrong/ holds wrong solutions a class hands in.
+  exercise: {
+    start: 'pbkdf2-sync',
+    replaces: ['pbkdf2-async'],
+    claims: ['ping-p50-sync-vs-async', 'async-still-hashes'],
+    rounds: 8,
+    hint: 'your /ping still waits behind the hash, or no hash is computed per request: its p50 has to be a tenth of the blocking server\'s or less, and each /work still has to cost a hash\'s CPU, off the event loop. Is pbkdf2Sync still running on the event loop, or was the hash computed once?',
+  },
   takeaway:
     'Keep the event loop for coordinating: anything that computes for milliseconds belongs on the thread pool ' +
     '(async APIs) or in worker threads. The gain in throughput is capped by your cores; the gain in responsiveness is not.',

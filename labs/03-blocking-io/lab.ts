@@ -149,6 +149,13 @@ export default defineLab({
       denominator: 'read-file-async',
     },
   ],
+  // The README's `## Exercise` states the task; exercise/wrong/ holds wrong solutions a class hands in.
+  exercise: {
+    start: 'read-file-sync',
+    replaces: ['read-file-async', 'read-file-async-tiny'],
+    claims: ['sync-read-blocks-for-as-long-as-it-reads', 'async-still-reads-the-file'],
+    hint: '/ping still waits while the big file is read, or the file is no longer read: the read has to leave the event loop, and every request still has to read the file. Is readFileSync still in the handler (or in a callback or Promise around it), or does the size come from somewhere else?',
+  },
   takeaway:
     'A synchronous read holds the event loop for as long as the copy takes, and every request queued behind it waits that long too. ' +
     'Use fs.promises (or a stream) in handlers; keep readFileSync for startup, before the server listens.',

@@ -304,6 +304,13 @@ export default defineLab({
       ];
     },
   },
+  // The README's `## Exercise` states the task; exercise/wrong/ holds wrong solutions a class hands in.
+  exercise: {
+    start: 'sequential-await',
+    replaces: ['promise-all'],
+    claims: ['all-costs-the-max', 'all-fails-fast'],
+    hint: 'a dashboard should cost the slowest of the three calls, not their sum, and answer 502 as soon as one fails. Do the three calls still wait for each other?',
+  },
   takeaway:
     'Start every call that does not need another one\'s answer before awaiting any of them: Promise.all for all-or-nothing, ' +
     'Promise.allSettled when a partial answer is better than none. Await in sequence only what truly depends on a previous answer.',

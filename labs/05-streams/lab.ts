@@ -257,6 +257,13 @@ export default defineLab({
       ];
     },
   },
+  // The README's `## Exercise` states the task; exercise/wrong/ holds wrong solutions a class hands in.
+  exercise: {
+    start: 'buffered',
+    replaces: ['stream-pipeline'],
+    claims: ['rss-buffered-vs-pipeline', 'ttfb-buffered-vs-pipeline', 'slow-client-ignoring-vs-pipeline'],
+    hint: 'memory still grows with the file, the first byte still waits for the last, or a slow client still makes the server pile the file up: the file has to flow to the client in chunks, and the next chunk has to wait until the client has taken the last. Is it still read whole before it is sent, or is write()\'s return value ignored?',
+  },
   takeaway:
     'Serve and process big files as streams, and let pipeline() connect them: it moves a chunk at a time and waits ' +
     'for the slow side. readFile is fine for small files; for big ones its memory grows with every concurrent request. ' +

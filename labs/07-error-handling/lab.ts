@@ -1,6 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import { SHOP_TABLES } from '../../fixtures/shop.js';
 import { defineLab, JSON_HEADERS, queryDatabase, type ScenarioContext, type ScenarioResponse, type ScenarioStep } from 'devcap/lab';
 import { ANSWER_BOUND_MS, runMixedStream } from './measure/mixed-stream.js';
 
@@ -90,6 +91,7 @@ export default defineLab({
     'an async route that throws on Express 4 (the process dies, clients lose most of a run with 1% bad ids) vs Express 5; 404/400/503 with one error shape through a real database outage; `err.message` leaking SQL vs a safe handler',
   claim: 'An unhandled failure takes the process down; central error middleware keeps it serving, with one stable error shape that leaks nothing.',
   requires: ['database'],
+  database: { tables: [SHOP_TABLES] },
   variants: {
     'express4-async-route': {
       file: 'variants/express4-async-route.js',

@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { b64, bearer, hs256, loginAs, nowSec, protectedRouteLoad, readPayload, tokenOf } from '../../fixtures/tokens.js';
+import { USER_TABLES } from '../../fixtures/users.js';
 import { defineLab, type ScenarioContext, type ScenarioResponse, type ScenarioStep } from 'devcap/lab';
 
 /** The HMAC secret of the HS256 variants (a learner's JWT_SECRET): the scenarios forge with it and with a wrong one. */
@@ -91,6 +92,7 @@ export default defineLab({
     'scenarios with exact statuses and headers: no token, valid, edited payload, expired, `alg: none`, wrong secret, RS256 algorithm confusion (jsonwebtoken 9 refuses it even unpinned); `jwt.verify` without try/catch answers 500 with a stack trace, the fixed middleware 401 with `WWW-Authenticate`; the payload read without the secret; server CPU per request with the HMAC secret as a string vs a `KeyObject` (2–3×)',
   claim: 'A signed token proves identity on every request without a session store, as long as the server verifies it properly and answers every bad token with 401.',
   requires: ['database'],
+  database: { tables: [USER_TABLES] },
   variants: {
     'verify-no-try': { file: 'variants/verify-no-try.js', summary: "the lesson's middleware: jwt.verify without try/catch", env: { JWT_SECRET: SECRET } },
     'verify-hs256': { file: 'variants/verify-hs256.js', summary: 'try/catch, algorithms pinned to HS256, 401 with WWW-Authenticate', env: { JWT_SECRET: SECRET } },

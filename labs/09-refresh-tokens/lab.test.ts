@@ -1,36 +1,31 @@
 import { Redis } from 'ioredis';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDatabase, type RunningDatabase } from '../../dist/src/infra/database.js';
-import { findRedis, startRedis, type RunningRedis } from '../../dist/src/infra/redis.js';
-import { processHost } from '../../dist/src/harness/run-lab.js';
+import { startLabServices } from 'devcap/lab';
 import type { RefreshTokens } from './variants/app.js';
 
-// The rotation store on its own, against a real redis-server and the database process:
-// what the scenarios see through HTTP, without HTTP. Each test logs in afresh (a new family).
-const source = findRedis({ PATH: process.env.PATH });
+// The rotation store on its own, against a real redis-server and the lab's database (its
+// accounts), started as a run starts them: what the scenarios see through HTTP, without HTTP.
+// Each test logs in afresh (a new family).
+const services = await startLabServices('09-refresh-tokens');
 const linus = { id: 3, username: 'linus', role: 'user' as const };
 
-let redis: RunningRedis;
-let database: RunningDatabase;
 let client: Redis;
 let tokens: RefreshTokens;
 
 beforeAll(async () => {
-  if (source.kind === 'missing') return;
-  [redis, database] = await Promise.all([startRedis(source, processHost), startDatabase(processHost)]);
-  process.env.DATABASE_URL = database.url;
-  process.env.REDIS_KEY_PREFIX = redis.keyPrefix;
-  client = new Redis(redis.url);
-  const { redisRotation } = await import('../../dist/labs/09-refresh-tokens/variants/redis-rotation.js');
+  if (services.missing.length) return;
+  Object.assign(process.env, { DATABASE_URL: services.env.DATABASE_URL, REDIS_KEY_PREFIX: services.env.REDIS_KEY_PREFIX });
+  client = new Redis(services.env.REDIS_URL!);
+  const { redisRotation } = await import('./variants/redis-rotation.js');
   tokens = redisRotation(client);
 });
 
 afterAll(async () => {
   client?.disconnect();
-  await Promise.all([redis?.release(), database?.release()]);
+  await services.release();
 });
 
-describe.skipIf(source.kind === 'missing')('redisRotation', () => {
+describe.skipIf(services.missing.length > 0)('redisRotation', () => {
   it('answers a new token for a live one, with the user as the database has them', async () => {
     const first = await tokens.issue(linus);
     const refreshed = await tokens.refresh(first);
@@ -63,6 +58,6 @@ describe.skipIf(source.kind === 'missing')('redisRotation', () => {
     await tokens.issue(linus);
     const keys = await client.keys('*');
     expect(keys.length).toBeGreaterThan(0);
-    expect(keys.every((key) => key.startsWith(redis.keyPrefix))).toBe(true);
+    expect(keys.every((key) => key.startsWith(services.env.REDIS_KEY_PREFIX!))).toBe(true);
   });
 });

@@ -1,6 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { bearer, loginAs, nowSec, protectedRouteLoad, readPayload, tokenOf } from '../../fixtures/tokens.js';
-import { userId } from '../../fixtures/users.js';
+import { USER_TABLES, userId } from '../../fixtures/users.js';
 import { defineLab, type ScenarioContext, type ScenarioStep } from 'devcap/lab';
 
 /** The variants' secrets: one for access tokens, one for the stateless refresh tokens. */
@@ -104,6 +104,7 @@ export default defineLab({
     'short access tokens (seconds, a parameter): expired → 401 → refresh → 200; the seed\'s stateless refresh token still works after use and logout; Redis rotation with reuse detection revokes the family, logout revokes; ten parallel refreshes of one token: exactly one wins under an atomic Lua rotation',
   claim: 'Short-lived access tokens limit what a stolen token is worth; a long-lived refresh token renews them, and must be stored, rotated and revocable to be safe.',
   requires: ['redis', 'database'],
+  database: { tables: [USER_TABLES] },
   params: {
     accessTtlSec: {
       env: 'ACCESS_TOKEN_TTL_SEC',

@@ -1,5 +1,6 @@
 import { b64, bearer, hs256, loginAs, protectedRouteLoad, readPayload, tokenOf } from '../../fixtures/tokens.js';
-import { userId } from '../../fixtures/users.js';
+import { SHOP_TABLES } from '../../fixtures/shop.js';
+import { USER_TABLES, userId } from '../../fixtures/users.js';
 import { defineLab, JSON_HEADERS, queryDatabase, type ScenarioContext, type ScenarioStep } from 'devcap/lab';
 
 /** The HMAC secret every variant signs and verifies with (a learner's JWT_SECRET). */
@@ -79,6 +80,8 @@ export default defineLab({
     'the user/editor/admin × read/update/delete matrix with exact statuses (401 vs 403); a demoted admin keeps deleting with the role in the token and is refused at once with the role looked up per request; BOLA without and with an ownership check; `authorize()` without `authenticate` answers 500; what the lookup costs in req/s',
   claim: 'Roles decide what an authenticated user may do: no token is 401, a wrong role is 403; but a role in a token outlives a demotion, and a role never says whose record it is.',
   requires: ['database'],
+  // The shop's products and the accounts, with the orders they own.
+  database: { tables: [SHOP_TABLES, USER_TABLES] },
   variants: {
     'role-in-token': { file: 'variants/role-in-token.js', summary: "the lesson's: the role from the token, no ownership check", env: { JWT_SECRET: SECRET } },
     'role-per-request': { file: 'variants/role-per-request.js', summary: 'the role looked up in the database on every request', env: { JWT_SECRET: SECRET } },

@@ -297,6 +297,13 @@ export default defineLab({
       'so what throughput loses is the CPU each round trip costs this process and Redis, on the same cores.',
     predict: () => [],
   },
+  // The README's `## Exercise` states the task; exercise/wrong/ holds wrong solutions a class hands in.
+  exercise: {
+    start: 'no-limiter',
+    replaces: ['memory-store'],
+    claims: ['login-brute-force', 'limit-is-per-client', 'forged-forwarded-for-ignored', 'lesson-windows'],
+    hint: 'of 50 wrong passwords from one client, only 5 may reach the password check, the rest refused with 429 and the RateLimit headers before it; each client counts apart, an X-Forwarded-For a client writes itself must not give it a fresh count, and the windows are the lesson\'s (15 minutes on /api, 10 on /login). Is there a limiter on /login, with apiLimit on /api and loginLimit on /login, keyed on the client, and trust proxy left as api.ts sets it?',
+  },
   takeaway:
     'Limit per client, stricter where guessing pays (login), and send RateLimit headers and Retry-After so clients can back off. ' +
     'As soon as there are two instances, keep the counts in a shared store such as Redis: in-memory counts multiply the limit by the instance count.',

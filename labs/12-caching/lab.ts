@@ -1,6 +1,22 @@
 import { Agent } from 'node:http';
 import { type Answer, databaseStats, defineLab, type ExpectedAnswer, HarnessError, queryDatabase, queryKey, type ScenarioResponse, send, sendConcurrently } from 'devcap/lab';
+import { SHOP_TABLES } from '../../fixtures/shop.js';
 import { cacheKey } from './variants/cache-key.js';
+
+/**
+ * The statement behind every variant's best sellers, and the expensive one: for one category
+ * it joins each product to its orders (thousands of rows, through an index), sums, groups and sorts.
+ */
+const BEST_SELLERS = `
+    SELECT p.id, p.name, p.price,
+           COUNT(*) AS orders,
+           SUM(o.quantity) AS units,
+           ROUND(SUM(o.quantity * o.unit_price), 2) AS revenue
+    FROM orders o JOIN products p ON p.id = o.product_id
+    WHERE p.category = ?
+    GROUP BY p.id
+    ORDER BY units DESC, p.id
+    LIMIT 10`;
 
 const HOT_PATH = '/api/products/best-sellers?category=1';
 /**
@@ -101,6 +117,8 @@ export default defineLab({
     'a real SQL query in a database process: no cache, Redis cache-aside, an in-process LRU; throughput, database queries and hit ratio; the stampede at expiry and request coalescing; invalidation on update',
   claim: 'Cache-aside avoids repeated database work; at expiry, concurrent misses stampede the database unless they are coalesced.',
   requires: ['database', 'redis'],
+  // The shop, and the one expensive statement every variant's best sellers come from.
+  database: { tables: [SHOP_TABLES], queries: { bestSellers: BEST_SELLERS } },
   variants: {
     'no-cache': { file: 'variants/no-cache.js', summary: 'every request queries the database' },
     'in-process-cache': { file: 'variants/in-process-cache.js', summary: 'cache-aside in an LRU in the API process (lru-cache, TTL)' },
@@ -325,6 +343,13 @@ export default defineLab({
         reasoning: `1000 / ${calibration.queryMs!.toFixed(1)} ms`,
       },
     ],
+  },
+  // The README's `## Exercise` states the task; exercise/wrong/ holds wrong solutions a class hands in.
+  exercise: {
+    start: 'no-cache',
+    replaces: ['in-process-cache'],
+    claims: ['in-process-cache-throughput', 'in-process-cache-spares-the-database', 'in-process-cache-invalidated-on-write'],
+    hint: 'best-seller requests of every category must mostly be answered without the database, the shop must serve at least 5× the uncached requests a second, and a price change must show in the next read. Does a repeated category still run the query? Does forget drop the list?',
   },
   takeaway:
     'Cache what is read far more often than it changes, delete the entry when you write, and coalesce misses so an expiry costs one query, not a stampede. ' +

@@ -54,5 +54,18 @@ export default defineLab({
       atLeast: 2,
     },
   ],
+  // The lesson as a task (`devcap exercise`, `devcap check`): the learner fixes `start`, the fix
+  // runs in place of `replaces`, and passes when every claim in `claims` is confirmed. The
+  // README's `## Exercise` states the task; exercise/wrong/*.ts would hold wrong solutions.
+  exercise: {
+    start: 'stringify-per-request',
+    replaces: ['stringify-once'],
+    claims: ['once-is-faster'],
+    hint: 'the catalogue is still serialized on every request: JSON.stringify has to run once, at start, and each request send what it made.',
+  },
+  // A lab that needs the embedded database says `requires: ['database']` and which tables it
+  // holds: shared data from fixtures/, its own statements beside them (lab 12):
+  //   database: { tables: [SHOP_TABLES], queries: { bestSellers: `SELECT ... WHERE p.category = ?` } },
+  // and a variant asks for a statement by name: POST $DATABASE_URL/query { name, params }.
   takeaway: 'Work whose result never changes belongs at start-up, not in the handler: every request pays for what the handler does.',
 });

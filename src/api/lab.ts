@@ -11,3 +11,13 @@ export { JSON_HEADERS, sleep, waitUntil, quantile, median, freePort, sendConcurr
 export { DevcapError, HarnessError, UsageError, PrerequisiteError } from '../errors.js';
 export { VariantProcess as OwnedServer, type StartOptions as OwnedServerOptions } from '../harness/variant-process.js';
 export { ownChild as ownProcess } from '../harness/cleanup.js';
+export type { LabServices } from '../harness/lab-services.js';
+
+/**
+ * The real services a lab declares (Redis, its database with its tables), started and owned
+ * as a run starts them, for the lab's own `lab.test.ts`. Imported when called: a lab that
+ * imports `devcap/lab` loads none of the harness's packages.
+ */
+export async function startLabServices(folder: string): Promise<import('../harness/lab-services.js').LabServices> {
+  return (await import('../harness/lab-services.js')).startLabServices(folder);
+}

@@ -5,8 +5,8 @@
  * lab's own claims about that variant, measured as a lab run measures them (quick sizing,
  * only those claims). Passed means every one of them is confirmed.
  *
- * Each exercise is `labs/NN-x/exercise/exercise.json` (what to run and judge) beside the
- * lab README's `## Exercise` section (the task, in the lesson's words).
+ * Each exercise is the lab definition's `exercise` (what to run and judge) beside the lab
+ * README's `## Exercise` section (the task, in the lesson's words).
  */
 import { existsSync, readFileSync, statSync, watchFile, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
@@ -17,6 +17,7 @@ import { prepareFolders, sweep } from '../harness/ownership.js';
 import { runLab, type Progress } from '../harness/run-lab.js';
 import { resolvedRedis } from '../infra/redis.js';
 import { SOURCE_LABS_DIR, type LabManifestEntry, type LoadedLab } from '../lab/registry.js';
+import type { ExerciseDefinition } from '../lab/types.js';
 import type { ClaimResult, LabResult } from '../report/result.js';
 import { junitTarget, resolveParams, writeJunit } from './lab-command.js';
 import { learnerPath, runnableCopy } from './learner-file.js';
@@ -24,34 +25,19 @@ import { recordCheck } from './learner-state.js';
 import { progressFor } from './progress.js';
 import { checkedRoom, sendToRoom } from './room-client.js';
 
-export interface Exercise {
-  /** The variant whose source is the starting file: the code with the problem. */
-  start: string;
-  /** The variants the learner's file runs in place of (one program, maybe with different env). */
-  replaces: string[];
-  /** The lab's claims the exercise is judged by: passed when every one is confirmed. */
-  claims: string[];
-  /** One line for a check that has not passed yet. */
-  hint: string;
-  /** Rounds per variant when the lab's quick sizing is too few for a steady verdict on a busy machine. */
-  rounds?: number;
-}
-
-export function exerciseFile(entry: LabManifestEntry): string {
-  return join(SOURCE_LABS_DIR, entry.folder, 'exercise', 'exercise.json');
-}
+/** A lab's exercise, as `defineLab({ exercise })` declares it (the build manifest carries it). */
+export type Exercise = ExerciseDefinition<string, string>;
 
 export function hasExercise(entry: LabManifestEntry): boolean {
-  return existsSync(exerciseFile(entry));
+  return entry.exercise !== undefined;
 }
 
 export function readExercise(entry: LabManifestEntry, labs: LabManifestEntry[]): Exercise {
-  const file = exerciseFile(entry);
-  if (!existsSync(file)) {
+  if (!entry.exercise) {
     const with_ = labs.filter(hasExercise).map((lab) => lab.day);
     throw new UsageError('DEVCAP_NO_EXERCISE', `lab ${entry.day} (${entry.slug}) has no exercise; labs with one: ${with_.join(', ')}`);
   }
-  return JSON.parse(readFileSync(file, 'utf8')) as Exercise;
+  return entry.exercise;
 }
 
 /** The README's `## Exercise` section, as plain text: the task as the lesson states it. */

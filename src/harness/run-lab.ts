@@ -211,7 +211,7 @@ export async function provide(loaded: LoadedLab, config: RunConfig, progress: Pr
   const { lab } = loaded;
   const env: Record<string, string> = {};
   const services: LabResult['services'] = [];
-  const requirements = await provideRequirements(requirementsOf(lab), progress, { ...choices, host: processHost });
+  const requirements = await provideRequirements(requirementsOf(lab), progress, { ...choices, host: processHost, labModule: join(loaded.compiledDir, 'lab.js') });
   releases.push(requirements.release);
   Object.assign(env, requirements.env);
   for (const note of requirements.notes) services.push({ name: note.slice(0, note.indexOf(':')), summary: note.slice(note.indexOf(':') + 2) });

@@ -1,7 +1,8 @@
 /**
  * The database process: a real SQL engine (SQLite, compiled to WebAssembly by sql.js)
- * seeded from fixtures/shop (and the accounts of fixtures/users), answering over loopback HTTP the way a database server
- * answers an API. It runs one statement at a time, like a single database connection.
+ * seeded with the tables the lab declares (`defineLab({ database })`: the shop of fixtures/shop,
+ * the accounts of fixtures/users, a lab's own), answering over loopback HTTP the way a
+ * database server answers an API. It runs one statement at a time, like a single database connection.
  *
  *   POST /query  { "name": "bestSellers", "params": [3] }  →  { "rows": [...] }
  *   GET  /stats  →  { "queries": 1234, "byName": { "bestSellers": 1200, ... }, "byQuery": { "bestSellers [3]": 40, ... }, "busyMs": 4567.8 }
@@ -16,44 +17,41 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import initSqlJs, { type Statement } from 'sql.js';
-import { orderRows, productRows, QUERIES as SHOP_QUERIES, SCHEMA } from '../../fixtures/shop.js';
-import { CUSTOMER_ORDERS, USER_QUERIES, USERS, USERS_SCHEMA } from '../../fixtures/users.js';
 import { queryKey } from '../lab/database.js';
 import { serve } from '../lab/serve.js';
+import type { AnyLab, SqlValue } from '../lab/types.js';
 
-const QUERIES = { ...SHOP_QUERIES, ...USER_QUERIES };
-type QueryName = keyof typeof QUERIES;
+// The lab whose database this is: its compiled lab.js (importing a lab runs nothing).
+const labModule = process.env.DEVCAP_LAB_MODULE;
+if (!labModule) throw new Error('the database process needs DEVCAP_LAB_MODULE, the compiled lab.js whose `database` it seeds');
+const { database, slug } = ((await import(pathToFileURL(labModule).href)) as { default: AnyLab }).default;
+if (!database) throw new Error(`lab ${slug} requires the database but declares no \`database\` (tables, seed, queries)`);
+
+const QUERIES: Record<string, string> = Object.assign({}, ...database.tables.map((tables) => tables.queries ?? {}), database.queries ?? {});
 
 const SQL = await initSqlJs();
 const db = new SQL.Database();
-db.exec(SCHEMA);
-db.exec(USERS_SCHEMA);
+for (const tables of database.tables) db.exec(tables.schema);
 db.exec('BEGIN');
-const insertProduct = db.prepare('INSERT INTO products VALUES (?, ?, ?, ?)');
-for (const row of productRows()) insertProduct.run(row);
-insertProduct.free();
-const insertOrder = db.prepare('INSERT INTO orders VALUES (?, ?, ?, ?, ?)');
-for (const row of orderRows()) insertOrder.run(row);
-insertOrder.free();
-const insertUser = db.prepare('INSERT INTO users (id, username, role, password_hash) VALUES (?, ?, ?, ?)');
-for (const [id, username, role, , passwordHash] of USERS) insertUser.run([id, username, role, passwordHash]);
-insertUser.free();
-const insertCustomerOrder = db.prepare('INSERT INTO customer_orders VALUES (?, ?, ?, ?)');
-for (const row of CUSTOMER_ORDERS) insertCustomerOrder.run(row);
-insertCustomerOrder.free();
+for (const { insert, rows } of database.tables.flatMap((tables) => tables.seed)) {
+  const statement = db.prepare(insert);
+  for (const row of rows()) statement.run(row);
+  statement.free();
+}
 db.exec('COMMIT');
 
 const statements = new Map<string, Statement>(Object.entries(QUERIES).map(([name, sql]) => [name, db.prepare(sql)]));
 const stats = {
   queries: 0,
-  byName: Object.fromEntries(Object.keys(QUERIES).map((name) => [name, 0])) as Record<QueryName, number>,
+  byName: Object.fromEntries(Object.keys(QUERIES).map((name) => [name, 0])),
   byQuery: {} as Record<string, number>,
   busyMs: 0,
 };
 
 
-function run(name: QueryName, params: Array<string | number | null>): Record<string, unknown>[] {
+function run(name: string, params: SqlValue[]): Record<string, unknown>[] {
   const statement = statements.get(name)!;
   const started = performance.now();
   try {
@@ -90,10 +88,10 @@ const server = createServer(async (req, res) => {
       if (typeof name !== 'string' || !statements.has(name)) return send(res, 400, { error: `unknown query ${String(name)}` });
       if (!Array.isArray(params)) return send(res, 400, { error: 'params must be an array' });
       try {
-        return send(res, 200, { rows: run(name as QueryName, params as Array<string | number | null>) });
+        return send(res, 200, { rows: run(name, params as SqlValue[]) });
       } catch (error) {
         // As a database reports a failed statement: the engine's message and the statement's text.
-        return send(res, 500, { error: (error as Error).message, statement: QUERIES[name as QueryName].trim() });
+        return send(res, 500, { error: (error as Error).message, statement: QUERIES[name]!.trim() });
       }
     }
     if (req.method === 'POST' && req.url?.startsWith('/admin/outage')) {

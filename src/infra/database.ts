@@ -1,6 +1,6 @@
 /**
- * The database process labs query over loopback HTTP (see database-server.ts). One per
- * lab run, started before any variant, owned by the cleanup registry like every child.
+ * The database process labs query over loopback HTTP (see database-server.ts), seeded with
+ * what the lab declares. One per lab run, started before any variant, owned by the cleanup registry like every child.
  */
 import { fileURLToPath } from 'node:url';
 import type { ProcessHost } from './host.js';
@@ -12,8 +12,9 @@ export interface RunningDatabase {
   release(): Promise<void>;
 }
 
-export async function startDatabase(host: ProcessHost): Promise<RunningDatabase> {
-  const server = await host.startNode({ name: 'database', file: SERVER, env: {}, readyPath: '/health' });
+/** `labModule`: the compiled lab.js whose `database` (tables, seed rows, statements) the process loads. */
+export async function startDatabase(host: ProcessHost, labModule: string): Promise<RunningDatabase> {
+  const server = await host.startNode({ name: 'database', file: SERVER, env: { DEVCAP_LAB_MODULE: labModule }, readyPath: '/health' });
   return { url: `http://127.0.0.1:${server.port}`, release: () => server.stop() };
 }
 

@@ -57,6 +57,10 @@ describe('requirements', () => {
     await provided.release();
   });
 
+  it('refuses to start the database without the lab whose tables it would hold', async () => {
+    await expect(provideRequirements(['database'], { phase() {} }, { host: processHost })).rejects.toMatchObject({ code: 'DEVCAP_NO_DATABASE' });
+  });
+
   it('a named Redis that does not answer counts as missing, with the reason, instead of aborting', async () => {
     const provided = await provideRequirements(['redis'], { phase() {} }, { redis: { url: 'redis://127.0.0.1:1', origin: '--redis-url' }, host: processHost });
     expect(provided.env).toEqual({});

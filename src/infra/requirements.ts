@@ -6,7 +6,7 @@
 import type { AnyLab, Requirement } from '../lab/types.js';
 import { startDatabase } from './database.js';
 import type { ProcessHost } from './host.js';
-import { DevcapError } from '../errors.js';
+import { DevcapError, HarnessError } from '../errors.js';
 import { describeSource, findRedis, REDIS_HOW_TO, startRedis, type GivenRedis } from './redis.js';
 import { describePostgres, findPostgres, POSTGRES_HOW_TO, startPostgres } from './postgres.js';
 
@@ -43,7 +43,8 @@ export function unmetBy(lab: AnyLab, variant: string, missing: MissingRequiremen
 export async function provideRequirements(
   needs: Requirement[],
   progress: { phase(text: string): void },
-  options: { redis?: GivenRedis; postgresBin?: string; host: ProcessHost },
+  /** `labModule`: the compiled lab.js, whose `database` the database process seeds. */
+  options: { redis?: GivenRedis; postgresBin?: string; host: ProcessHost; labModule?: string },
 ): Promise<ProvidedRequirements> {
   let redisUsed: string | null = null;
   const env: Record<string, string> = {};
@@ -75,8 +76,9 @@ export async function provideRequirements(
       }
     }
     if (needs.includes('database')) {
-      progress.phase('starting the database (SQLite via sql.js, seeded from fixtures/)');
-      const database = await startDatabase(options.host);
+      if (!options.labModule) throw new HarnessError('DEVCAP_NO_DATABASE', 'the database was asked for without the lab whose tables it holds');
+      progress.phase("starting the database (SQLite via sql.js, seeded with the lab's tables)");
+      const database = await startDatabase(options.host, options.labModule);
       releases.push(database.release);
       env.DATABASE_URL = database.url;
       notes.push(`database: SQLite (sql.js) in its own process at ${database.url}`);

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { UsageError } from '../errors.js';
-import type { AnyLab, Requirement } from './types.js';
+import type { AnyLab, ExerciseDefinition, Requirement } from './types.js';
 
 /** Compiled labs live in dist/labs/NN-topic/; their READMEs stay in labs/NN-topic/. */
 export const COMPILED_LABS_DIR = fileURLToPath(new URL('../../labs/', import.meta.url));
@@ -85,6 +85,8 @@ export interface LabManifestEntry {
   claims: Array<{ id: string; kind: string; statement: string }>;
   params: Record<string, { default: number; min?: number; max?: number; summary: string }>;
   requires: Requirement[];
+  /** The lab's exercise, when it has one (`devcap exercise` and `check` read it here). */
+  exercise?: ExerciseDefinition<string, string>;
 }
 
 export function describeLab({ lab, folder }: LoadedLab): LabManifestEntry {
@@ -102,6 +104,7 @@ export function describeLab({ lab, folder }: LoadedLab): LabManifestEntry {
       Object.entries(lab.params ?? {}).map(([name, param]) => [name, { default: param.default, min: param.min, max: param.max, summary: param.summary }]),
     ),
     requires: [...requires],
+    ...(lab.exercise ? { exercise: lab.exercise } : {}),
   };
 }
 

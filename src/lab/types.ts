@@ -196,9 +196,9 @@ export interface Workload<V extends string = string> {
 }
 
 /** "numerator's metric is at least `atLeast` times the denominator's". */
-export interface RatioClaim<V extends string, M extends string> {
+export interface RatioClaim<V extends string, M extends string, C extends string = string> {
   kind: 'ratio';
-  id: string;
+  id: C;
   statement: string;
   metric: MetricName | M;
   numerator: V;
@@ -215,9 +215,9 @@ export interface RatioClaim<V extends string, M extends string> {
  * An exact count ("exactly 1 query reaches the database"): it must hold in every round,
  * and one round that breaks it contradicts the claim. No interval: a count is not noisy.
  */
-export interface CountClaim<V extends string, M extends string> {
+export interface CountClaim<V extends string, M extends string, C extends string = string> {
   kind: 'count';
-  id: string;
+  id: C;
   statement: string;
   metric: MetricName | M;
   variant: V;
@@ -230,9 +230,9 @@ export interface CountClaim<V extends string, M extends string> {
  * "What was measured lies within a band around what the model predicts": per round,
  * measured / predicted, with the prediction made from that round's own calibration.
  */
-export interface ModelClaim<V extends string, M extends string> {
+export interface ModelClaim<V extends string, M extends string, C extends string = string> {
   kind: 'model';
-  id: string;
+  id: C;
   statement: string;
   metric: MetricName | M;
   variant: V;
@@ -241,9 +241,9 @@ export interface ModelClaim<V extends string, M extends string> {
 }
 
 /** "variant's metric is at least / at most a fixed value". */
-export interface ThresholdClaim<V extends string, M extends string> {
+export interface ThresholdClaim<V extends string, M extends string, C extends string = string> {
   kind: 'threshold';
-  id: string;
+  id: C;
   statement: string;
   metric: MetricName | M;
   variant: V;
@@ -317,9 +317,9 @@ export interface ScenarioStep {
 }
 
 /** Requests against a fresh process of `variant`, each with its expected answer. */
-export interface ScenarioClaim<V extends string> {
+export interface ScenarioClaim<V extends string, C extends string = string> {
   kind: 'scenario';
-  id: string;
+  id: C;
   statement: string;
   variant: V;
   /**
@@ -330,12 +330,13 @@ export interface ScenarioClaim<V extends string> {
   steps: ScenarioStep[];
 }
 
-export type Claim<V extends string, M extends string = never> =
-  | RatioClaim<V, M>
-  | ThresholdClaim<V, M>
-  | CountClaim<V, M>
-  | ModelClaim<V, M>
-  | ScenarioClaim<V>;
+/** A claim about the lab's variants `V` and metrics `M`; `C` is its id (the ids a lab's controls and exercise may name). */
+export type Claim<V extends string, M extends string = never, C extends string = string> =
+  | RatioClaim<V, M, C>
+  | ThresholdClaim<V, M, C>
+  | CountClaim<V, M, C>
+  | ModelClaim<V, M, C>
+  | ScenarioClaim<V, C>;
 
 /** The variants a claim judges. */
 export function claimVariants(claim: Claim<string, string>): string[] {
@@ -436,19 +437,63 @@ export interface LabProcess {
  * and requires every claim in `rejects` to come out `contradicted`, or `invalid` when
  * `expect` says so. A claim that no control rejects is not a test.
  */
-export interface ControlDefinition<V extends string> {
+export interface ControlDefinition<V extends string, C extends string = string> {
   /** Compiled entry, relative to the lab folder, e.g. `controls/read-file-async-as-sync.js`. */
   file: string;
   replaces: V;
   /** What it changes, in one line. */
   summary: string;
   /** Claim ids that must reject this control. */
-  rejects: string[];
+  rejects: C[];
   /** `contradicted` (default): the claim is false here; `invalid`: the run must refuse to judge. */
   expect?: 'contradicted' | 'invalid';
 }
 
-export interface LabDefinition<V extends string, M extends string = never> {
+/**
+ * A lab's lesson turned into a task (`devcap exercise`, `devcap check`): the learner gets the
+ * source of `start` (the variant with the problem), fixes it, and the fix runs in place of
+ * `replaces`, judged by `claims`. The task itself, in the lesson's words, is the README's
+ * `## Exercise` section; wrong solutions a class hands in sit in `exercise/wrong/` (tested).
+ */
+export interface ExerciseDefinition<V extends string, C extends string = string> {
+  /** The variant whose source is the starting file: the code with the problem. */
+  start: V;
+  /** The variants the learner's file runs in place of (one program, maybe with different env). */
+  replaces: [V, ...V[]];
+  /** The lab's claims the exercise is judged by: passed when every one is confirmed. */
+  claims: [C, ...C[]];
+  /** One line for a check that has not passed yet. */
+  hint: string;
+  /** Rounds per variant when the lab's quick sizing is too few for a steady verdict on a busy machine. */
+  rounds?: number;
+}
+
+/** A value of a seeded row, or a parameter of a named statement. */
+export type SqlValue = string | number | null;
+
+/**
+ * Tables of the embedded database: their schema, the rows seeded into them before anything
+ * starts, and the statements over them, by name. Data several labs share (the shop, its
+ * accounts) is in fixtures/; a lab's own tables sit in its folder.
+ */
+export interface DatabaseTables {
+  /** CREATE TABLE and CREATE INDEX statements. */
+  schema: string;
+  /** Rows per table, inserted in this order: the INSERT statement, and the rows for its `?`s. */
+  seed: Array<{ insert: string; rows: () => Iterable<SqlValue[]> }>;
+  /** Named statements, the way an API calls a database server's prepared statements. */
+  queries?: Record<string, string>;
+}
+
+/** What the embedded database (`requires: ['database']`) holds while the lab runs. */
+export interface LabDatabase {
+  /** Created and seeded in this order (in one transaction). */
+  tables: DatabaseTables[];
+  /** The lab's own statements over them, beside the tables' own. */
+  queries?: Record<string, string>;
+}
+
+export interface LabDefinition<V extends string, M extends string = never, C extends string = string> {
   day: number;
   slug: string;
   title: string;
@@ -459,9 +504,11 @@ export interface LabDefinition<V extends string, M extends string = never> {
   variants: Record<V, VariantDefinition>;
   services?: Record<string, ServiceDefinition>;
   /** Negative controls, by name (see ControlDefinition); every claim needs one. */
-  controls?: Record<string, ControlDefinition<NoInfer<V>>>;
+  controls?: Record<string, ControlDefinition<NoInfer<V>, NoInfer<C>>>;
   workload: Workload<NoInfer<V>>;
-  claims: Claim<NoInfer<V>, NoInfer<M>>[];
+  claims: Claim<NoInfer<V>, NoInfer<M>, C>[];
+  /** The lab's exercise, if it has one (see ExerciseDefinition). */
+  exercise?: ExerciseDefinition<NoInfer<V>, NoInfer<C>>;
   measures?: Measure<NoInfer<V>, NoInfer<M>>[];
   /** Metrics of the lab's own, recorded by `drive`. */
   metrics?: Record<M, MetricInfo>;
@@ -500,6 +547,12 @@ export interface LabDefinition<V extends string, M extends string = never> {
   estimateMemory?: (params: Record<string, number>, connections: number) => MemoryEstimate;
   /** Real services the lab needs (also those of its variants): shown by `devcap list`, started by the run. */
   requires?: Requirement[];
+  /**
+   * What the embedded database holds, when the lab (or a variant) requires `database`: the
+   * database process imports the compiled lab and seeds these tables, and answers only these
+   * statements (POST /query { name, params }).
+   */
+  database?: LabDatabase;
   /** What the terminal report leads with: the bar chart's metric and the table's columns. */
   report?: { headline?: MetricName | NoInfer<M>; columns?: Array<MetricName | NoInfer<M>> };
   takeaway: string;
