@@ -170,7 +170,7 @@ export async function profileCommand(loaded: LoadedLab, wanted: string, options:
   });
   try {
     const releases: Array<() => Promise<void>> = [];
-    const provided = await provide(loaded, config, output.progress, releases, { redis: await resolvedRedis(undefined, false) });
+    const provided = await provide({ loaded, config, progress: output.progress, releases }, { redis: await resolvedRedis(undefined, false) });
     const skipped = provided.skipped.find((entry) => entry.variant === wanted);
     if (skipped) throw new PrerequisiteError(`DEVCAP_${skipped.requires[0]!.toUpperCase()}_MISSING`, `${lab.slug}/${wanted} cannot run here: ${skipped.reason}`);
     const env = { ...provided.env, ...lab.variants[wanted]!.env, ...paramEnv(loaded, config) };

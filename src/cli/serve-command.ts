@@ -103,7 +103,7 @@ export async function serveCommand(loaded: LoadedLab, wanted: string | undefined
 
   const releases: Array<() => Promise<void>> = [];
   const quiet = { phase() {}, tick() {} };
-  const provided = await provide(loaded, config, quiet, releases, { redis: await resolvedRedis(undefined, false) });
+  const provided = await provide({ loaded, config, progress: quiet, releases }, { redis: await resolvedRedis(undefined, false) });
   const skipped = provided.skipped.find((entry) => entry.variant === variant);
   if (skipped) throw new PrerequisiteError(`DEVCAP_${skipped.requires[0]!.toUpperCase()}_MISSING`, `${lab.slug}/${variant} cannot run here: ${skipped.reason}`);
   const env = { ...provided.env, DEVCAP_HOST: host, DEVCAP_COUNT_REQUESTS: '1', ...(options.port ? { DEVCAP_PORT: String(options.port) } : {}) };
