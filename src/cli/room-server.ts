@@ -10,7 +10,7 @@
  * route reads a file a client names: the routes are fixed strings. Nothing a client sends
  * can stop the room: a handler that throws answers 500 and the room goes on.
  */
-import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
@@ -32,6 +32,8 @@ export interface RoomOptions {
   ratePerMinute: number;
   /** The largest body accepted, in bytes. */
   maxBodyBytes: number;
+  /** The largest the results file may grow to, in bytes (DEFAULT_MAX_FILE_BYTES): past it, results are refused, not kept. */
+  maxFileBytes?: number;
   /** Told of each accepted result (the command prints a line). */
   onEntry?(summary: RoomSummary): void;
 }
@@ -49,6 +51,15 @@ export interface Room {
 
 export const DEFAULT_MAX_BODY_BYTES = 2 * 1024 * 1024;
 export const DEFAULT_RATE_PER_MINUTE = 30;
+/**
+ * The rate limit is per address, and a classroom network has many: without a bound, results
+ * sent from enough addresses would fill the instructor's disk. A class's results are about
+ * 20 KB each, so 256 MiB holds over ten thousand.
+ */
+export const DEFAULT_MAX_FILE_BYTES = 256 * 1024 * 1024;
+
+/** The results file is at its bound: nothing more is kept until the room is exported and a new one opened. */
+class RoomFull extends Error {}
 /** Pages open at once (each an event stream), and what one may fall behind by before it is dropped. */
 const MAX_PAGES = 200;
 const MAX_STREAM_BACKLOG_BYTES = 4 * 1024 * 1024;
@@ -56,7 +67,9 @@ const CHECK_STATUSES = ['passed', 'not yet', 'not yet decided', 'invalid'];
 
 let validator: ValidateFunction | undefined;
 function validateResult(result: unknown): string | null {
-  validator ??= new Ajv({ allErrors: false, strict: false }).compile(JSON.parse(readFileSync(new URL('../../../schema/lab-result.schema.json', import.meta.url), 'utf8')) as object);
+  // From dist/src/cli when built, from src/cli when the unit tests run the source.
+  const schema = [new URL('../../../schema/lab-result.schema.json', import.meta.url), new URL('../../schema/lab-result.schema.json', import.meta.url)].find((url) => existsSync(url))!;
+  validator ??= new Ajv({ allErrors: false, strict: false }).compile(JSON.parse(readFileSync(schema, 'utf8')) as object);
   if (validator(result)) return null;
   const error = validator.errors?.[0];
   return `the result does not match devcap's lab result schema (${error ? `${error.instancePath || '/'} ${error.message}` : 'invalid'})`;
@@ -189,11 +202,19 @@ export async function startRoom(options: RoomOptions): Promise<Room> {
   const streams = new Set<ServerResponse>();
   const limited = rateLimiter(options.ratePerMinute);
   const page = renderRoomPage();
+  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
+  let fileBytes = existsSync(options.file) ? statSync(options.file).size : 0;
 
   const keep = (submission: RoomSubmission): RoomSummary => {
     const entry: RoomEntry = { receivedAt: new Date().toISOString(), name: submission.name.trim(), kind: submission.kind, ...(submission.check ? { check: submission.check } : {}), ...(submission.predictions ? { predictions: submission.predictions } : {}), result: submission.result as LabResult };
+    const line = JSON.stringify(entry) + '\n';
+    const bytes = Buffer.byteLength(line);
+    if (fileBytes + bytes > maxFileBytes) {
+      throw new RoomFull(`the room is full: its file holds ${summaries.length} results, and at most ${Math.round(maxFileBytes / 1024 / 1024)} MiB is kept; the instructor can export them (devcap room --export) and open a new room`);
+    }
     // Written before it is shown or acknowledged: a result the room said it kept is on disk.
-    appendFileSync(options.file, JSON.stringify(entry) + '\n');
+    appendFileSync(options.file, line);
+    fileBytes += bytes;
     const summary = summarise(entry, summaries.length + 1);
     summaries.push(summary);
     const frame = `event: entry\ndata: ${JSON.stringify(summary)}\n\n`;
@@ -234,6 +255,14 @@ export async function startRoom(options: RoomOptions): Promise<Room> {
       chunks.push(chunk);
     });
     request.on('end', () => {
+      try {
+        stored();
+      } catch {
+        // after the request handler's own try: nothing a client sends may stop the room
+        answer(response, 500, 'the room failed on this result; nothing was kept');
+      }
+    });
+    const stored = () => {
       if (over) return;
       let body: unknown;
       try {
@@ -247,11 +276,12 @@ export async function startRoom(options: RoomOptions): Promise<Room> {
       try {
         summary = keep(body as RoomSubmission);
       } catch (error) {
+        if (error instanceof RoomFull) return answer(response, 507, error.message);
         return answer(response, 507, `the room could not store it (${(error as NodeJS.ErrnoException).code ?? 'write failed'}); nothing was kept`);
       }
       response.writeHead(201, { ...SECURITY_HEADERS, 'content-type': 'application/json' });
       response.end(JSON.stringify({ stored: summary.seq }) + '\n');
-    });
+    };
     request.on('error', () => request.destroy());
   };
 
