@@ -11,9 +11,8 @@
 import { existsSync, readFileSync, statSync, watchFile, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
 import { ExitCode, HarnessError, PrerequisiteError, UsageError } from '../errors.js';
-import { exitCodeFor, onInterrupt, releaseAll, wasInterrupted } from '../harness/cleanup.js';
+import { exitCodeFor, wasInterrupted } from '../harness/cleanup.js';
 import { makeFolder, whyNot } from '../harness/folders.js';
-import { prepareFolders, sweep } from '../harness/ownership.js';
 import { runLab, type Progress } from '../harness/run-lab.js';
 import { resolvedRedis } from '../infra/redis.js';
 import { SOURCE_LABS_DIR, type LabManifestEntry, type LoadedLab } from '../lab/registry.js';
@@ -24,6 +23,7 @@ import { learnerPath, runnableCopy } from './learner-file.js';
 import { recordCheck } from './learner-state.js';
 import { progressFor } from './progress.js';
 import { checkedRoom, sendToRoom } from './room-client.js';
+import { openSession } from './session.js';
 
 /** A lab's exercise, as `defineLab({ exercise })` declares it (the build manifest carries it). */
 export type Exercise = ExerciseDefinition<string, string>;
@@ -250,17 +250,13 @@ export async function checkCommand(loaded: LoadedLab, entry: LabManifestEntry, l
   const junit = options.junit !== undefined ? junitTarget(options.junit) : undefined;
   const room = await checkedRoom(options);
   const path = learnerPath(file, '');
-  prepareFolders();
-  sweep();
+  const session = openSession({
+    interruptLine: (signal) => `devcap: ${options.watch ? 'stopped watching' : `interrupted (${signal})`}; nothing left running\n`,
+    exitCode: (signal) => (options.watch && signal === 'SIGINT' ? ExitCode.ok : exitCodeFor(signal)),
+  });
   // Made for each check (a stopped spinner does not start again).
   let output: Awaited<ReturnType<typeof progressFor>> = { progress: { phase() {}, tick() {} }, stop() {} };
-  onInterrupt((signal) => {
-    output.stop();
-    void releaseAll().finally(() => {
-      process.stderr.write(`devcap: ${options.watch ? 'stopped watching' : `interrupted (${signal})`}; nothing left running\n`);
-      process.exit(options.watch && signal === 'SIGINT' ? ExitCode.ok : exitCodeFor(signal));
-    });
-  });
+  session.handleSignals(() => output.stop());
   const once = async (): Promise<number> => {
     output = await progressFor({ color: options.color, json: options.json });
     try {
@@ -277,7 +273,7 @@ export async function checkCommand(loaded: LoadedLab, entry: LabManifestEntry, l
       return outcome.exitCode;
     } finally {
       output.stop();
-      await releaseAll();
+      await session.release();
     }
   };
   if (!options.watch) return once();

@@ -131,10 +131,10 @@ describe('--html', () => {
 });
 
 describe('a reporter that throws', () => {
-  it('costs the report, not the result: the JSON goes to stdout and the exit code says the run failed', () => {
+  it('costs the report, not the result: the JSON goes to stdout and the exit code says the run failed', async () => {
     const broken = { lab: { day: 1, slug: 'x' }, claims: null } as unknown as LabResult;
     const output = quietly();
-    const code = report(broken, 'terminal', false, undefined);
+    const code = await report(broken, 'terminal', false, undefined);
     vi.restoreAllMocks();
     expect(code).toBe(ExitCode.runFailed);
     expect(output.stderr.join('')).toMatch(/^devcap: DEVCAP_REPORT_FAILED: the terminal report of lab 1 failed \(.+\); the result follows as JSON\n$/);

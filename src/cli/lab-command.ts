@@ -1,22 +1,20 @@
 import { appendFileSync, closeSync, existsSync, openSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
 import { DevcapError, ExitCode, UsageError } from '../errors.js';
-import { exitCodeFor, onInterrupt, ownedCount, releaseAll, wasInterrupted } from '../harness/cleanup.js';
+import { wasInterrupted } from '../harness/cleanup.js';
 import { whyNot } from '../harness/folders.js';
-import { prepareFolders, sweep } from '../harness/ownership.js';
 import { resolvedRedis } from '../infra/redis.js';
 import { checkFits, machineLimits } from '../harness/preflight.js';
 import { resolveConfig, runLab } from '../harness/run-lab.js';
 import { selectLabs, type LoadedLab } from '../lab/registry.js';
-import { renderJson } from '../report/json.js';
-import { renderMarkdown } from '../report/markdown.js';
+import { reporter, type ReportEntry, type ReportOptions } from '../report/reporters.js';
 import { SCHEMA_VERSION, type LabFailure, type LabResult } from '../report/result.js';
-import { renderTerminal } from '../report/terminal.js';
 import type { LabCommandOptions } from './index.js';
 import { kindOf, paramValue, rangeOf } from './parse.js';
 import { recordPredictions, recordRun } from './learner-state.js';
 import { progressFor } from './progress.js';
 import { checkedRoom, sendToRoom } from './room-client.js';
+import { interruptedLine, openSession } from './session.js';
 
 /**
  * Lab parameters: defaults, overridden by `--set name=value`. A name counts only when a
@@ -70,9 +68,7 @@ export function resolveSubstitutes(selected: LoadedLab[], wanted: Record<string,
 
 export async function runLabCommand(labs: LoadedLab[], target: string, options: LabCommandOptions, version: string): Promise<number> {
   // What a run killed outright (SIGKILL, the OOM killer) left behind goes first.
-  prepareFolders();
-  const swept = sweep();
-  if (swept.removed && !options.json) process.stderr.write(`devcap: removed ${swept.removed} leftover${swept.removed === 1 ? '' : 's'} of an earlier run that did not end cleanly\n`);
+  const session = openSession({ announceSweep: !options.json, interruptLine: interruptedLine });
 
   const selected = selectLabs(labs, target);
   const substitutes = resolveSubstitutes(selected, options.variant ?? {});
@@ -100,14 +96,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
   const live = await openLive(selected, options);
 
   const { progress, stop } = await progressFor(options);
-  onInterrupt((signal) => {
-    stop();
-    const count = ownedCount();
-    void releaseAll().finally(() => {
-      process.stderr.write(`devcap: interrupted (${signal}); stopped ${count} process${count === 1 ? '' : 'es'}, nothing left running\n`);
-      process.exit(exitCodeFor(signal));
-    });
-  });
+  session.handleSignals(stop);
 
   const all = target === 'all';
   const entries: Array<LabResult | LabFailure> = [];
@@ -147,7 +136,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
       worst = Math.max(worst, exitCodeOf(result, Boolean(options.strict)));
       if (!options.json) {
         stop();
-        worst = Math.max(worst, report(result, options.markdown ? 'markdown' : 'terminal', color, out?.path));
+        worst = Math.max(worst, await report(result, options.markdown ? 'markdown' : 'terminal', color, out?.path));
       }
       if (predictions) {
         const { scorePredictions } = await import('./predict.js');
@@ -159,10 +148,10 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
     }
   } finally {
     stop();
-    await releaseAll();
+    await session.release();
     if (live) await live.finish(entries.length ? await finalPage(entries) : null);
   }
-  if (options.json) process.stdout.write(renderJson(entries, !all) + '\n');
+  if (options.json) process.stdout.write((await reporter('json'))(entries, { single: !all }) + '\n');
   // Last, after every result is printed: a page that cannot be written loses no result.
   if (html) worst = Math.max(worst, await writeHtml(html, entries));
   if (junit) worst = Math.max(worst, await writeJunit(junit, entries, { strict: Boolean(options.strict), json: options.json }));
@@ -212,20 +201,18 @@ async function openLive(selected: LoadedLab[], options: LabCommandOptions) {
 }
 
 /** The --html page for the live page's last event; a page that fails costs only the live view its ending. */
-async function finalPage(entries: Array<LabResult | LabFailure>): Promise<string | null> {
+async function finalPage(entries: ReportEntry[]): Promise<string | null> {
   try {
-    const { renderHtml } = await import('../report/html.js');
-    return renderHtml(entries);
+    return (await reporter('html'))(entries, {});
   } catch {
     return null;
   }
 }
 
 /** Renders and writes the page; one plain line on stderr either way (no width needed, so a 0-column terminal is fine). */
-async function writeHtml(target: string, entries: Array<LabResult | LabFailure>): Promise<number> {
+async function writeHtml(target: string, entries: ReportEntry[]): Promise<number> {
   try {
-    const { renderHtml } = await import('../report/html.js');
-    writeFileSync(target, renderHtml(entries));
+    writeFileSync(target, (await reporter('html'))(entries, {}));
   } catch (error) {
     process.stderr.write(`devcap: DEVCAP_HTML_FAILED: could not write the HTML page to ${target} (${(error as Error).message}); the results above are complete\n`);
     return ExitCode.runFailed;
@@ -235,10 +222,9 @@ async function writeHtml(target: string, entries: Array<LabResult | LabFailure>)
 }
 
 /** Renders and writes the JUnit XML; one plain line on stderr either way (under --json only a failure's). */
-export async function writeJunit(target: string, entries: Array<LabResult | LabFailure>, options: import('../report/junit.js').JunitOptions & { json?: boolean }): Promise<number> {
+export async function writeJunit(target: string, entries: ReportEntry[], options: ReportOptions & { json?: boolean }): Promise<number> {
   try {
-    const { renderJunit } = await import('../report/junit.js');
-    writeFileSync(target, renderJunit(entries, options));
+    writeFileSync(target, (await reporter('junit'))(entries, options));
   } catch (error) {
     process.stderr.write(`devcap: DEVCAP_JUNIT_FAILED: could not write the JUnit report to ${target} (${(error as Error).message}); the results above are complete\n`);
     return ExitCode.runFailed;
@@ -288,14 +274,14 @@ function labFailure(loaded: LoadedLab, error: unknown): LabFailure {
  * Prints the human report. A reporter that throws costs the report, not the result: the
  * JSON goes to stdout instead (or is already in the --out file), with one line on why.
  */
-export function report(result: LabResult, kind: 'terminal' | 'markdown', color: boolean, outPath: string | undefined): number {
+export async function report(result: LabResult, kind: 'terminal' | 'markdown', color: boolean, outPath: string | undefined): Promise<number> {
   let text: string;
   try {
-    text = kind === 'markdown' ? renderMarkdown(result) : renderTerminal(result, { color });
+    text = (await reporter(kind))([result], { color });
   } catch (error) {
     const where = outPath ? `the result is in ${outPath}` : 'the result follows as JSON';
     process.stderr.write(`devcap: DEVCAP_REPORT_FAILED: the ${kind} report of lab ${result.lab.day} failed (${(error as Error).message}); ${where}\n`);
-    if (!outPath) process.stdout.write(renderJson([result], true) + '\n');
+    if (!outPath) process.stdout.write((await reporter('json'))([result], { single: true }) + '\n');
     return ExitCode.runFailed;
   }
   process.stdout.write(text + '\n\n');

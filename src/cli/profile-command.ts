@@ -10,9 +10,8 @@ import { accessSync, constants, copyFileSync, existsSync, mkdtempSync, readdirSy
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
 import { ExitCode, PrerequisiteError, UsageError } from '../errors.js';
-import { exitCodeFor, onInterrupt, ownChild, ownedCount, ownTempDir, releaseAll } from '../harness/cleanup.js';
+import { ownChild, ownTempDir } from '../harness/cleanup.js';
 import { runLoad, warmUp } from '../harness/load.js';
-import { prepareFolders, sweep } from '../harness/ownership.js';
 import { provide, resolveConfig, type Progress } from '../harness/run-lab.js';
 import { paramEnv } from '../harness/variant-group.js';
 import { VariantProcess } from '../harness/variant-process.js';
@@ -20,6 +19,7 @@ import { resolvedRedis } from '../infra/redis.js';
 import type { LoadedLab } from '../lab/registry.js';
 import { resolveParams } from './lab-command.js';
 import { progressFor } from './progress.js';
+import { interruptedLine, openSession } from './session.js';
 
 export interface ProfileOptions {
   out?: string;
@@ -157,20 +157,12 @@ export async function profileCommand(loaded: LoadedLab, wanted: string, options:
 
   const params = resolveParams(loaded, options.set ?? [], [loaded]);
   const config = resolveConfig(loaded, { quick: false, params, version, substitutes: {}, connections: options.connections });
-  prepareFolders();
-  sweep();
+  const session = openSession({ interruptLine: interruptedLine });
   const output = await progressFor({ color: options.color });
-  onInterrupt((signal) => {
-    output.stop();
-    const count = ownedCount();
-    void releaseAll().finally(() => {
-      process.stderr.write(`devcap: interrupted (${signal}); stopped ${count} process${count === 1 ? '' : 'es'}, nothing left running\n`);
-      process.exit(exitCodeFor(signal));
-    });
-  });
+  session.handleSignals(() => output.stop());
   try {
     const releases: Array<() => Promise<void>> = [];
-    const provided = await provide(loaded, config, output.progress, releases, { redis: await resolvedRedis(undefined, false) });
+    const provided = await provide({ loaded, config, progress: output.progress, releases }, { redis: await resolvedRedis(undefined, false) });
     const skipped = provided.skipped.find((entry) => entry.variant === wanted);
     if (skipped) throw new PrerequisiteError(`DEVCAP_${skipped.requires[0]!.toUpperCase()}_MISSING`, `${lab.slug}/${wanted} cannot run here: ${skipped.reason}`);
     const env = { ...provided.env, ...lab.variants[wanted]!.env, ...paramEnv(loaded, config) };
@@ -180,7 +172,7 @@ export async function profileCommand(loaded: LoadedLab, wanted: string, options:
     return await profileOnce(loaded, wanted, env, connections, durationSec, outDir, options, output.progress, () => output.stop());
   } finally {
     output.stop();
-    await releaseAll();
+    await session.release();
   }
 }
 

@@ -5,14 +5,14 @@
  */
 import { createServer } from 'node:net';
 import { ExitCode, PrerequisiteError, UsageError } from '../errors.js';
-import { exitCodeFor, onInterrupt, ownedCount, releaseAll } from '../harness/cleanup.js';
-import { prepareFolders, sweep } from '../harness/ownership.js';
+import { exitCodeFor } from '../harness/cleanup.js';
 import { checkHost } from '../infra/names.js';
 import { resolvedRedis } from '../infra/redis.js';
 import { provide, resolveConfig } from '../harness/run-lab.js';
 import { VariantGroup } from '../harness/variant-group.js';
 import type { LoadedLab } from '../lab/registry.js';
 import { resolveParams } from './lab-command.js';
+import { openSession, processes } from './session.js';
 
 export interface ServeOptions {
   port?: number;
@@ -87,23 +87,16 @@ export async function serveCommand(loaded: LoadedLab, wanted: string | undefined
   const config = resolveConfig(loaded, { quick: false, params, version: '', substitutes: {} });
   await checkListen(host, options.port);
 
-  let stopping = false;
-  prepareFolders();
-  sweep();
   // Ctrl-C is how a served variant is meant to end: exit 0. SIGTERM and SIGHUP are not: 143 and 129.
-  onInterrupt((signal) => {
-    if (stopping) return;
-    stopping = true;
-    const count = ownedCount();
-    void releaseAll().finally(() => {
-      process.stderr.write(`\ndevcap: stopped ${count} process${count === 1 ? '' : 'es'}, nothing left running\n`);
-      process.exit(signal === 'SIGINT' ? 0 : exitCodeFor(signal));
-    });
+  const session = openSession({
+    interruptLine: (_signal, count) => `\ndevcap: stopped ${processes(count)}, nothing left running\n`,
+    exitCode: (signal) => (signal === 'SIGINT' ? 0 : exitCodeFor(signal)),
   });
+  session.handleSignals();
 
   const releases: Array<() => Promise<void>> = [];
   const quiet = { phase() {}, tick() {} };
-  const provided = await provide(loaded, config, quiet, releases, { redis: await resolvedRedis(undefined, false) });
+  const provided = await provide({ loaded, config, progress: quiet, releases }, { redis: await resolvedRedis(undefined, false) });
   const skipped = provided.skipped.find((entry) => entry.variant === variant);
   if (skipped) throw new PrerequisiteError(`DEVCAP_${skipped.requires[0]!.toUpperCase()}_MISSING`, `${lab.slug}/${variant} cannot run here: ${skipped.reason}`);
   const env = { ...provided.env, DEVCAP_HOST: host, DEVCAP_COUNT_REQUESTS: '1', ...(options.port ? { DEVCAP_PORT: String(options.port) } : {}) };
@@ -121,16 +114,16 @@ export async function serveCommand(loaded: LoadedLab, wanted: string | undefined
   await server.probe('reset');
   for (;;) {
     await new Promise((resolve) => setTimeout(resolve, 1000));
-    if (stopping) return ExitCode.ok;
+    if (session.stopping) return ExitCode.ok;
     if (!server.alive) {
-      await releaseAll();
+      await session.release();
       process.stderr.write(`devcap: DEVCAP_VARIANT_CRASHED: ${lab.slug}/${variant} exited${server.errorLine() ? `: ${server.errorLine()}` : ''}\n`);
       return ExitCode.runFailed;
     }
     if (!options.live) continue;
     const reading = await server.probe('read').catch(() => null);
     await server.probe('reset').catch(() => {});
-    if (!reading || stopping) continue;
+    if (!reading || session.stopping) continue;
     const line =
       `${Math.round(reading.requests / (reading.wallMs / 1000))} req/s · ` +
       `loop delay p99 ${reading.eventLoopDelayP99Ms.toFixed(1)} ms · ` +

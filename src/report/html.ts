@@ -3,7 +3,7 @@ import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { formatCount, formatMetric, formatRatio } from '../lab/metrics.js';
 import { answersLine, calibrationLine, formatLevel, infoOf, leftOut, loadLine, machineLine, metricHeader, TABLE_MARKS } from './describe.js';
-import type { ClaimResult, LabFailure, LabResult, RunTimeline } from './result.js';
+import { isResult, type ClaimResult, type LabFailure, type LabResult, type RunTimeline } from './result.js';
 
 /**
  * `--html <file>`: one self-contained page (no network: the charting library and the data
@@ -113,10 +113,6 @@ export interface LabChartData {
     measured: number[];
     text: { predicted: string[]; measured: string[] };
   }>;
-}
-
-function isResult(entry: LabResult | LabFailure): entry is LabResult {
-  return !('error' in entry);
 }
 
 /** The headline metric the dots show: the lab's, or its first column when no run has it. */

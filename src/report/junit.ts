@@ -1,4 +1,4 @@
-import type { ClaimResult, LabFailure, LabResult } from './result.js';
+import { isResult, type ClaimResult, type LabFailure, type LabResult } from './result.js';
 
 /**
  * `--junit <file>`: what CI systems and GitHub Classroom read. One <testsuite> per lab, one
@@ -58,10 +58,6 @@ export function xml(text: string | number): string {
 }
 
 const seconds = (ms: number) => (ms / 1000).toFixed(3);
-
-function isResult(entry: LabResult | LabFailure): entry is LabResult {
-  return 'claims' in entry;
-}
 
 interface Suite {
   xml: string;

@@ -195,6 +195,11 @@ export interface ModelResult {
   }>;
 }
 
+/** A lab that ran, not one that failed to. */
+export function isResult(entry: LabResult | LabFailure): entry is LabResult {
+  return !('error' in entry);
+}
+
 /**
  * A lab of `lab all` (or of `--out`) that could not produce a result: its error, so the
  * labs before and after it keep theirs.
