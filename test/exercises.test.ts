@@ -99,11 +99,24 @@ describe.each(labs.map((entry) => [entry.day, entry.slug, entry] as const))('lab
     let result: CliResult = await runCli(['check', String(day), file, '--json'], { env });
     // An invalid run of the lab's own variants (not of this file) judges nothing: once more.
     if (result.code === 4) result = await runCli(['check', String(day), file, '--json'], { env });
-    const outcome = JSON.parse(result.stdout) as { passed: boolean; status: string; hint: string | null; claims: Array<{ sentence: string }> };
+    const outcome = JSON.parse(result.stdout) as {
+      passed: boolean;
+      status: string;
+      hint: string | null;
+      claims: Array<{ sentence: string }>;
+      result: { rounds: { stopped: string }; runs: Array<{ variant: string; invalid: string | null }> };
+    };
     expect(outcome.passed, outcome.claims.map((claim) => claim.sentence).join('\n')).toBe(false);
     expect(outcome.status).toBe('not yet');
     expect(outcome.hint).toBeTruthy();
     expect(result.code).toBe(1);
+    // A file that answers wrongly ends the check at its first wrong run: more rounds cannot make it right.
+    if (/answers wrongly/.test(outcome.hint!)) {
+      expect(outcome.result.rounds.stopped).toBe('wrong-answers');
+      const last = outcome.result.runs.at(-1)!;
+      expect(exercise.replaces).toContain(last.variant);
+      expect(last.invalid).toBeTruthy();
+    }
   });
 });
 

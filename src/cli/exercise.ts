@@ -14,6 +14,7 @@ import { ExitCode, HarnessError, PrerequisiteError, UsageError } from '../errors
 import { exitCodeFor, wasInterrupted } from '../harness/cleanup.js';
 import { makeFolder, whyNot } from '../harness/folders.js';
 import { runLab, type Progress } from '../harness/run-lab.js';
+import { answeredWrongly } from '../harness/validity.js';
 import { resolvedRedis } from '../infra/redis.js';
 import { SOURCE_LABS_DIR, type LabManifestEntry, type LoadedLab } from '../lab/registry.js';
 import type { ExerciseDefinition } from '../lab/types.js';
@@ -134,7 +135,7 @@ export function judge(entry: LabManifestEntry, exercise: Exercise, fileName: str
   const took = `(${(result.wallTimeMs / 1000).toFixed(1)} s, ${sizing})`;
   // Wrong answers (or wrong statuses) from the learner's own server are the learner's to fix,
   // not bad luck: fast and wrong is "not yet", with what came back.
-  const own = result.runs.find((run) => run.invalid && exercise.replaces.includes(run.variant) && (run.answers?.load.wrong || run.answers?.warmUp.wrong || run.answers?.drive.wrong || run.answers?.side?.wrong || /answered/.test(run.invalid)));
+  const own = result.runs.find((run) => exercise.replaces.includes(run.variant) && answeredWrongly(run));
   if (own) {
     lines.push(`not yet: ${fileName} answers wrongly, however fast: ${own.invalid} ${took}`);
     return { passed: false, status: 'not yet', exitCode: ExitCode.contradicted, text: lines.join('\n'), claims: judged, hint: `${fileName} answers wrongly: ${own.invalid}`, result };
@@ -182,7 +183,7 @@ export async function checkOnce(loaded: LoadedLab, entry: LabManifestEntry, exer
   const copy = await runnableCopy(path, labDir);
   const substitutes = Object.fromEntries(exercise.replaces.map((name) => [name, copy]));
   const params = resolveParams(loaded, [], [loaded]);
-  const result = await runLab(loaded, { quick: true, maxRounds: exercise.rounds, params, version, substitutes, claims: exercise.claims, redis: await resolvedRedis(undefined, false) }, progress).catch((error: unknown) => {
+  const result = await runLab(loaded, { quick: true, maxRounds: exercise.rounds, params, version, substitutes, claims: exercise.claims, stopOnWrongAnswers: true, redis: await resolvedRedis(undefined, false) }, progress).catch((error: unknown) => {
     // The learner's server that crashed or never answered: say it is theirs, by its own name.
     if (error instanceof HarnessError && ['DEVCAP_VARIANT_CRASHED', 'DEVCAP_NOT_READY'].includes(error.code)) {
       const hint = error.code === 'DEVCAP_NOT_READY' ? " (does it end with serve(app), from 'devcap/serve'?)" : '';

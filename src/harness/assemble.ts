@@ -15,6 +15,7 @@ export function assemble(run: ProvidedRun, { runs, plan, scenarios }: Measured):
   const at = config.claimsAtConnections;
   const context = { runs, connections: at, table, sidePath: config.side?.path, level: plan.level };
   const skippedFor = (variants: string[]) => provided.skipped.filter((entry) => variants.includes(entry.variant));
+  const judging = performance.now();
   const claims = lab.claims.map((claim) => {
     const variants = claimVariants(claim);
     const missing = skippedFor(variants);
@@ -25,13 +26,16 @@ export function assemble(run: ProvidedRun, { runs, plan, scenarios }: Measured):
     .filter((measure) => !skippedFor([measure.numerator, measure.denominator]).length)
     .map((measure) => evaluateMeasure(measure, context))
     .filter((measure): measure is MeasureResult => measure !== null);
+  const model = modelResult(lab, config, runs, at, (variant) => skippedFor([variant]).length > 0);
+  run.clock.add('judge', performance.now() - judging);
+  const wallMs = performance.now() - run.startedMs;
 
   return {
     schemaVersion: SCHEMA_VERSION,
     tool: { name: 'devcap', version: options.version },
     lab: labHeader(lab),
     startedAt: run.startedAt,
-    wallTimeMs: Math.round(performance.now() - run.startedMs),
+    wallTimeMs: Math.round(wallMs),
     environment,
     config,
     metrics: Object.fromEntries(
@@ -46,10 +50,11 @@ export function assemble(run: ProvidedRun, { runs, plan, scenarios }: Measured):
     })),
     runs,
     rounds: plan,
+    timing: run.clock.timing(wallMs),
     summary: summarise(runs),
     claims,
     measures,
-    model: modelResult(lab, config, runs, at, (variant) => skippedFor([variant]).length > 0),
+    model,
     skipped: provided.skipped,
     warnings: runWarnings(runs, config, environment),
     outcome: worstVerdict(claims.flatMap((claim) => (claim.verdict === 'skipped' ? [] : [claim.verdict]))),

@@ -1,4 +1,5 @@
 /** The plan of a lab run: what it loads, at which sizes, claims judged on what. */
+import { PhaseClock } from './phases.js';
 import { performance } from 'node:perf_hooks';
 import type { LoadedLab } from '../lab/registry.js';
 import { metrics as standardMetrics, type MetricName, type MetricTable } from '../lab/metrics.js';
@@ -72,7 +73,7 @@ export function planRun(original: LoadedLab, options: RunOptions, progress: Prog
   const environment = fingerprint();
   const config = resolveConfig(loaded, options);
   config.notLoaded = loadedVariants(original).filter((name) => !config.variants.includes(name));
-  return { loaded, options, config, progress, releases: [], table: metricTable(loaded.lab), environment, startedAt, startedMs };
+  return { loaded, options, config, progress, releases: [], table: metricTable(loaded.lab), environment, startedAt, startedMs, clock: new PhaseClock() };
 }
 
 export function metricTable(lab: AnyLab): MetricTable {

@@ -7,6 +7,7 @@ import type { LoadedLab } from '../lab/registry.js';
 import type { MetricTable } from '../lab/metrics.js';
 import type { ClaimResult, Environment, LabResult, RoundRun, RoundsPlan, RunConfig, RunEvent, SkippedVariant } from '../report/result.js';
 import type { CheckedRequest } from './load.js';
+import type { PhaseClock } from './phases.js';
 
 export interface RunOptions {
   quick: boolean;
@@ -20,6 +21,12 @@ export interface RunOptions {
   version: string;
   /** `--variant name=file`: absolute paths of programs run in place of the lab's own variants. */
   substitutes?: Record<string, string>;
+  /**
+   * `check`: the substituted files run first in the first round, and the first run in which
+   * one answers wrongly ends the rounds (stopped: `wrong-answers`): however fast, it is wrong,
+   * and more rounds cannot change that.
+   */
+  stopOnWrongAnswers?: boolean;
   /** `--claims a,b`: evaluate only these claims, and run only what they need. */
   claims?: string[];
   /** `--redis-url` / `DEVCAP_REDIS_URL`, already checked; else a private redis-server. */
@@ -57,6 +64,8 @@ export interface RunContext {
   readonly startedAt: string;
   /** `performance.now()` at the start, for the wall time. */
   readonly startedMs: number;
+  /** Where the time goes, phase by phase (the result's `timing`). */
+  readonly clock: PhaseClock;
 }
 
 /** What a lab run has to work with once its services are up. */

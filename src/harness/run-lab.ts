@@ -17,10 +17,10 @@ import { runScenarios } from './scenarios.js';
 export async function runLab(original: LoadedLab, options: RunOptions, progress: Progress = silent): Promise<LabResult> {
   const planned = planRun(original, options, progress);
   try {
-    const run = await provideRun(planned);
+    const run = await planned.clock.time('provide', () => provideRun(planned));
     announcePlan(run);
     const { runs, plan } = await runRounds(run, decidedBy(run));
-    const scenarios = await runScenarios(run);
+    const scenarios = await planned.clock.time('scenarios', () => runScenarios(run));
     return assemble(run, { runs, plan, scenarios });
   } finally {
     for (const release of planned.releases.reverse()) await release();

@@ -20,21 +20,21 @@ export interface RunAt {
 }
 
 export async function runOnce(run: ProvidedRun, { variant, connections, round, order }: RunAt, calibrator: Calibrator | undefined): Promise<RoundRun> {
-  const { loaded, config, progress } = run;
+  const { loaded, config, progress, clock } = run;
   const { lab } = loaded;
   const env = run.provided.env;
   const requests = run.requests.get(variant)!;
-  const group = await VariantGroup.start(loaded, variant, config, env);
+  const group = await clock.time('start', () => VariantGroup.start(loaded, variant, config, env));
   const server = group.server;
   try {
     const { path, method, headers, body, expectStatus } = lab.workload;
     const load = { port: server.port, path, method, headers, body, connections, requests: requests.length ? requests : undefined, expectStatus };
-    const warmUpAnswers = await warmUp({ ...load, count: config.warmupRequests });
+    const warmUpAnswers = await clock.time('warmUp', () => warmUp({ ...load, count: config.warmupRequests }));
     // Measured now, while this variant waits: the same minute of the same shared machine as its load.
-    const before = calibrator ? await calibrator.measure(config.params, env) : undefined;
-    await server.probe('reset');
+    const before = calibrator ? await clock.time('calibrate', () => calibrator.measure(config.params, env)) : undefined;
+    await clock.time('probe', () => server.probe('reset'));
     const perSecond: number[] = [];
-    const result = await runLoad({
+    const result = await clock.time('load', () => runLoad({
       ...load,
       client: lab.workload.client,
       durationSec: config.durationSec,
@@ -44,15 +44,15 @@ export async function runOnce(run: ProvidedRun, { variant, connections, round, o
         perSecond.push(count);
         progress.tick(`${count.toLocaleString('en-US')} req/s`);
       },
-    });
-    const calibration = before && lab.calibrateAround ? bracket(before, await calibrator!.measure(config.params, env)) : before;
+    }));
+    const calibration = before && lab.calibrateAround ? bracket(before, await clock.time('calibrate', () => calibrator!.measure(config.params, env))) : before;
     if (!server.alive) {
       throw server.failure('DEVCAP_VARIANT_CRASHED', `${lab.slug}/${variant} died under load`);
     }
-    const reading = await server.probe('read');
+    const reading = await clock.time('probe', () => server.probe('read'));
     const driveAnswers = new AnswerTally();
     const extra = lab.drive
-      ? await lab.drive({
+      ? await clock.time('drive', () => lab.drive!({
           variant,
           file: config.substitutes[variant] ?? loaded.variantPath(variant),
           round,
@@ -71,7 +71,7 @@ export async function runOnce(run: ProvidedRun, { variant, connections, round, o
             driveAnswers.record(request, problem);
             return problem;
           },
-        })
+        }))
       : {};
     const answers = {
       warmUp: warmUpAnswers,
@@ -98,7 +98,7 @@ export async function runOnce(run: ProvidedRun, { variant, connections, round, o
       ...(!calibration && lab.model ? { predicted: predictionsFor(lab, variant, {}, config, connections) } : {}),
     };
   } finally {
-    await group.stop();
+    await clock.time('stop', () => group.stop());
   }
 }
 

@@ -8,6 +8,7 @@ import { labHeader } from './plan.js';
 import { isSkippedIn, type ProvidedRun, type RunContext } from './run-context.js';
 import { runOnce } from './run-once.js';
 import { lookLevel, lookSchedule } from './sequential.js';
+import { answeredWrongly } from './validity.js';
 
 /** Whether every judged claim is decided on these runs, at this level. */
 export type Decided = (runs: RoundRun[], level: number) => boolean;
@@ -37,11 +38,11 @@ export function decidedBy(run: ProvidedRun): Decided | undefined {
   const isSkipped = isSkippedIn(run.provided);
   const judgedClaims = loaded.lab.claims.filter((claim) => claim.kind !== 'scenario' && !claimVariants(claim).some(isSkipped));
   return (runs, level) =>
-    judgedClaims.every((claim) => {
+    run.clock.timeSync('judge', () => judgedClaims.every((claim) => {
       if (claim.kind === 'scenario') return true;
       const verdict = evaluateClaim(claim, { runs, connections: config.claimsAtConnections, table, sidePath: config.side?.path, level }).verdict;
       return verdict !== 'inconclusive';
-    });
+    }));
 }
 
 /**
@@ -58,26 +59,34 @@ export async function runRounds(run: ProvidedRun, decided: Decided | undefined):
   if (!names.length) return { runs, plan: { ...plan, stopped: 'none' } };
   let calibrator: Calibrator | undefined;
   if (loaded.lab.calibrate) {
-    calibrator = Calibrator.start(loaded);
+    calibrator = run.clock.timeSync('calibrate', () => Calibrator.start(loaded));
     const stop = () => calibrator!.stop();
     releases.push(stop);
   }
   let total = config.connections.length * config.rounds * names.length;
   const started = performance.now();
-  for (const connections of config.connections) {
+  // A check's file first: its wrong answers end the run before the others are loaded.
+  const substituted = (name: string) => run.options.stopOnWrongAnswers === true && name in config.substitutes;
+  const first = [...names.filter(substituted), ...names.filter((name) => !substituted(name))];
+  rounds: for (const connections of config.connections) {
     const judged = connections === config.claimsAtConnections;
     for (let round = 0; round < config.rounds; round++) {
-      const order = round % 2 === 0 ? names : [...names].reverse();
+      const order = round % 2 === 0 ? first : [...first].reverse();
       for (const [position, variant] of order.entries()) {
         const left = timeLeft(runs.length, total, performance.now() - started, config.durationSec);
         const of = judged && decided ? `round ${round + 1} of at most ${config.rounds}` : `round ${round + 1}/${config.rounds}`;
         progress.phase(`${loaded.lab.slug}: ${variant}, ${connections} connection${connections === 1 ? '' : 's'}, ${of} (run ${runs.length + 1} of ${decided ? 'at most ' : ''}${total}, ${left})`);
         runs.push(await runOnce(run, { variant, connections, round, order: position }, calibrator));
         progress.event?.({ type: 'run', day: loaded.lab.day, run: runs.at(-1)!, done: runs.length, totalRuns: total });
+        if (substituted(variant) && answeredWrongly(runs.at(-1)!)) {
+          plan.ran = round + 1;
+          plan.stopped = 'wrong-answers';
+          break rounds;
+        }
       }
       if (!judged) continue;
       plan.ran = round + 1;
-      if (progress.event && round >= 1) progress.event({ type: 'claims', day: loaded.lab.day, afterRound: round + 1, claims: interimClaims(run, runs, plan.level) });
+      if (progress.event && round >= 1) progress.event({ type: 'claims', day: loaded.lab.day, afterRound: round + 1, claims: run.clock.timeSync('judge', () => interimClaims(run, runs, plan.level)) });
       if (decided && round + 1 < config.rounds && looks.includes(round + 1) && decided(runs, plan.level)) {
         plan.stopped = 'decided';
         total -= (config.rounds - round - 1) * names.length;

@@ -43,6 +43,17 @@ export function wrongAnswers(answers: NonNullable<RoundRun['answers']>): string 
   return `${all.wrong.toLocaleString('en-US')} wrong answer${all.wrong === 1 ? '' : 's'} (${where}); the first: ${all.firstWrong}`;
 }
 
+/**
+ * Whether the server itself answered wrongly in this run (a wrong body or status on any
+ * stream): however fast, the code under test does not do the work. Errors and timeouts alone
+ * are not wrong answers: a busy machine makes those.
+ */
+export function answeredWrongly(run: RoundRun): boolean {
+  if (!run.invalid) return false;
+  const { answers } = run;
+  return Boolean(answers?.load.wrong || answers?.warmUp.wrong || answers?.drive.wrong || answers?.side?.wrong || /answered/.test(run.invalid));
+}
+
 /** Every problem of a run in one line, or null when it has none. */
 export const joinProblems = (...problems: Array<string | null>) => problems.filter((problem) => problem !== null).join('; ') || null;
 

@@ -24,6 +24,7 @@ export function roundsText(result: LabResult): string {
   const plan = result.rounds;
   if (!plan || plan.stopped === 'none') return `${result.config.rounds} rounds`;
   if (plan.stopped === 'fixed') return `${plan.ran} rounds (fixed by --rounds, judged once)`;
+  if (plan.stopped === 'wrong-answers') return `${plan.ran} round${plan.ran === 1 ? '' : 's'} (of at most ${plan.cap}: stopped at the first wrong answer of the file checked)`;
   const look = plan.looks.indexOf(plan.ran) + 1;
   const why = plan.stopped === 'decided' ? `every claim decided at look ${look} of ${plan.looks.length}` : `the cap, with claims still open at the earlier looks`;
   return `${plan.ran} rounds (of at most ${plan.cap}: ${why})`;

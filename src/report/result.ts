@@ -215,7 +215,22 @@ export interface RoundsPlan {
   cap: number;
   looks: number[];
   level: number;
-  stopped: 'decided' | 'cap' | 'fixed' | 'none';
+  stopped: 'decided' | 'cap' | 'fixed' | 'none' | 'wrong-answers';
+}
+
+/** The jobs of a lab run the clock tells apart (src/harness/phases.ts). */
+export type RunPhase = 'provide' | 'start' | 'warmUp' | 'calibrate' | 'load' | 'probe' | 'drive' | 'stop' | 'scenarios' | 'judge';
+
+/**
+ * Where the run's wall time went, in ms: `provide` services, data and requests; per run,
+ * `start` the processes until ready, `warmUp`, `calibrate`, `load` (the measured seconds),
+ * `probe` (reset and read), `drive`, `stop`; `scenarios`; `judge` the looks and the final
+ * evaluation. `otherMs`: what none of them took; `aroundLoadMs`: the wall time less the loads.
+ */
+export interface RunTiming {
+  phasesMs: Record<RunPhase, number>;
+  otherMs: number;
+  aroundLoadMs: number;
 }
 
 export interface LabResult {
@@ -247,8 +262,11 @@ export interface LabResult {
    * cap was reached, `fixed` --rounds fixed the count (one look, at 95%), `none` nothing was
    * loaded. `looks`: the rounds after which the claims were judged; `level`: each look's
    * two-sided coverage (1 − 0.05 / looks, the budget split evenly), the claims' intervals'.
+   * `wrong-answers` (`check` only): a substituted file answered wrongly, so the rounds ended there.
    */
   rounds?: RoundsPlan;
+  /** Where the wall time went (absent in results saved before it was measured). */
+  timing?: RunTiming;
   summary: VariantSummary[];
   claims: ClaimResult[];
   measures: MeasureResult[];
