@@ -84,6 +84,14 @@ function invalidRunsOf(variants: string[], context: EvaluationContext): RoundRun
   return context.runs.filter((run) => variants.includes(run.variant) && run.connections === context.connections && run.invalid);
 }
 
+/**
+ * Whether a claim is `invalid` on these runs whatever rounds follow: one invalid run of a
+ * variant it judges, at its connection count, is enough (evaluateClaim's first rule).
+ */
+export function invalidOn(claim: JudgedClaim, runs: RoundRun[], connections: number): boolean {
+  return invalidRunsOf(claimVariants(claim), { runs, connections } as EvaluationContext).length > 0;
+}
+
 function base(claim: JudgedClaim, variants: string[], connections: number) {
   return { id: claim.id, kind: claim.kind, statement: claim.statement, metric: claim.metric, variants, connections } as const;
 }

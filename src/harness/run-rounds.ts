@@ -3,15 +3,20 @@ import { performance } from 'node:perf_hooks';
 import { claimVariants } from '../lab/types.js';
 import type { ClaimResult, RoundRun, RoundsPlan } from '../report/result.js';
 import { Calibrator } from './calibrator.js';
-import { evaluateClaim } from './evaluate.js';
+import { evaluateClaim, invalidOn } from './evaluate.js';
 import { labHeader } from './plan.js';
 import { isSkippedIn, type ProvidedRun, type RunContext } from './run-context.js';
 import { runOnce } from './run-once.js';
 import { lookLevel, lookSchedule } from './sequential.js';
 import { answeredWrongly } from './validity.js';
 
-/** Whether every judged claim is decided on these runs, at this level. */
-export type Decided = (runs: RoundRun[], level: number) => boolean;
+/**
+ * Whether the rounds can stop on these runs: at a look (`atLook`), every judged claim
+ * decided at this level; after any round, every judged claim invalid (an invalid run makes
+ * its claims invalid for good). A check (`stopOnWrongAnswers`) stops as soon as it cannot
+ * pass: one claim invalid after any round, or contradicted at a look.
+ */
+export type Decided = (runs: RoundRun[], level: number, atLook: boolean) => false | 'decided' | 'cannot-pass';
 
 /** Tells `--live` the plan before the first run. */
 export function announcePlan(run: ProvidedRun): void {
@@ -37,12 +42,18 @@ export function decidedBy(run: ProvidedRun): Decided | undefined {
   const { loaded, config, table } = run;
   const isSkipped = isSkippedIn(run.provided);
   const judgedClaims = loaded.lab.claims.filter((claim) => claim.kind !== 'scenario' && !claimVariants(claim).some(isSkipped));
-  return (runs, level) =>
-    run.clock.timeSync('judge', () => judgedClaims.every((claim) => {
-      if (claim.kind === 'scenario') return true;
-      const verdict = evaluateClaim(claim, { runs, connections: config.claimsAtConnections, table, sidePath: config.side?.path, level }).verdict;
-      return verdict !== 'inconclusive';
-    }));
+  const check = run.options.stopOnWrongAnswers === true;
+  return (runs, level, atLook) =>
+    run.clock.timeSync('judge', () => {
+      const judged = judgedClaims.filter((claim) => claim.kind !== 'scenario');
+      const invalid = judged.filter((claim) => invalidOn(claim, runs, config.claimsAtConnections));
+      if (invalid.length === judged.length && judged.length) return 'decided';
+      if (check && invalid.length) return 'cannot-pass';
+      if (!atLook) return false;
+      const verdicts = judged.map((claim) => evaluateClaim(claim, { runs, connections: config.claimsAtConnections, table, sidePath: config.side?.path, level }).verdict);
+      if (verdicts.every((verdict) => verdict !== 'inconclusive')) return 'decided';
+      return check && verdicts.includes('contradicted') ? 'cannot-pass' : false;
+    });
 }
 
 /**
@@ -87,8 +98,9 @@ export async function runRounds(run: ProvidedRun, decided: Decided | undefined):
       if (!judged) continue;
       plan.ran = round + 1;
       if (progress.event && round >= 1) progress.event({ type: 'claims', day: loaded.lab.day, afterRound: round + 1, claims: run.clock.timeSync('judge', () => interimClaims(run, runs, plan.level)) });
-      if (decided && round + 1 < config.rounds && looks.includes(round + 1) && decided(runs, plan.level)) {
-        plan.stopped = 'decided';
+      const stop = decided && round + 1 < config.rounds && decided(runs, plan.level, looks.includes(round + 1));
+      if (stop) {
+        plan.stopped = stop;
         total -= (config.rounds - round - 1) * names.length;
         break;
       }

@@ -24,9 +24,12 @@ export function roundsText(result: LabResult): string {
   const plan = result.rounds;
   if (!plan || plan.stopped === 'none') return `${result.config.rounds} rounds`;
   if (plan.stopped === 'fixed') return `${plan.ran} rounds (fixed by --rounds, judged once)`;
+  if (plan.stopped === 'cannot-pass') return `${plan.ran} round${plan.ran === 1 ? '' : 's'} (of at most ${plan.cap}: stopped once a claim came out ${plan.looks.includes(plan.ran) ? 'contradicted or invalid' : 'invalid'}, so the file cannot pass)`;
   if (plan.stopped === 'wrong-answers') return `${plan.ran} round${plan.ran === 1 ? '' : 's'} (of at most ${plan.cap}: stopped at the first wrong answer of the file checked)`;
   const look = plan.looks.indexOf(plan.ran) + 1;
-  const why = plan.stopped === 'decided' ? `every claim decided at look ${look} of ${plan.looks.length}` : `the cap, with claims still open at the earlier looks`;
+  // Between looks only invalid runs end the rounds: their claims are invalid whatever follows.
+  const decided = look ? `every claim decided at look ${look} of ${plan.looks.length}` : `every claim invalid after round ${plan.ran}`;
+  const why = plan.stopped === 'decided' ? decided : `the cap, with claims still open at the earlier looks`;
   return `${plan.ran} rounds (of at most ${plan.cap}: ${why})`;
 }
 

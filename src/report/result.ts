@@ -215,7 +215,7 @@ export interface RoundsPlan {
   cap: number;
   looks: number[];
   level: number;
-  stopped: 'decided' | 'cap' | 'fixed' | 'none' | 'wrong-answers';
+  stopped: 'decided' | 'cap' | 'fixed' | 'none' | 'wrong-answers' | 'cannot-pass';
 }
 
 /** The jobs of a lab run the clock tells apart (src/harness/phases.ts). */
@@ -262,7 +262,9 @@ export interface LabResult {
    * cap was reached, `fixed` --rounds fixed the count (one look, at 95%), `none` nothing was
    * loaded. `looks`: the rounds after which the claims were judged; `level`: each look's
    * two-sided coverage (1 − 0.05 / looks, the budget split evenly), the claims' intervals'.
-   * `wrong-answers` (`check` only): a substituted file answered wrongly, so the rounds ended there.
+   * `decided` after a round that is not a look: every judged claim was invalid (for good).
+   * `check` only: `wrong-answers` the file checked answered wrongly, so the rounds ended at that
+   * run; `cannot-pass` a claim came out invalid, or contradicted at a look, so the file cannot pass.
    */
   rounds?: RoundsPlan;
   /** Where the wall time went (absent in results saved before it was measured). */
