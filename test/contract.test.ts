@@ -1,7 +1,7 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { join, relative, resolve, sep } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { COMPILED_LABS_DIR, describeLab, loadAllLabs, loadLab, readManifest, SOURCE_LABS_DIR } from '../dist/src/lab/registry.js';
@@ -136,6 +136,61 @@ describe('labs reach the harness only through devcap/lab', () => {
         '99-x/lab.test.ts imports ../../dist/src/infra/database.js',
         '99-x/lab.ts imports ../../src/harness/variant-process.js',
       ]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+/** The folders of a lab whose files run as servers (variants, controls, companion services) or are a learner's (exercise/). */
+const SERVER_FOLDERS = ['variants', 'controls', 'services', 'exercise'];
+/** What of devcap such a file may import: the world a lab server talks to. */
+const SERVER_API = ['devcap/serve', 'devcap/accounts'];
+
+/**
+ * Imports in a lab's server files that reach past `devcap/serve` and `devcap/accounts`:
+ * another export of devcap (`devcap/lab` is the harness's side) or a relative path out of
+ * the lab's folder (`../../../fixtures/…`), which a learner's file, written outside the
+ * package by `devcap exercise`, could not follow either.
+ */
+function pastTheServerApi(labsRoot: string): string[] {
+  const found: string[] = [];
+  for (const lab of readdirSync(labsRoot, { withFileTypes: true }).filter((entry) => entry.isDirectory())) {
+    const labDir = join(labsRoot, lab.name);
+    const walk = (dir: string) => {
+      for (const entry of readdirSync(dir, { withFileTypes: true })) {
+        const path = join(dir, entry.name);
+        if (entry.isDirectory()) walk(path);
+        else if (/\.(ts|mts|js|mjs)$/.test(entry.name)) {
+          for (const match of readFileSync(path, 'utf8').matchAll(/(?:from|import)\s*\(?\s*'([^']+)'/g)) {
+            const specifier = match[1]!;
+            const outside = specifier.startsWith('.') && !resolve(dir, specifier).startsWith(labDir + sep);
+            const otherExport = /^devcap(\/|$)/.test(specifier) && !SERVER_API.includes(specifier);
+            if (outside || otherExport) found.push(`${relative(labsRoot, path)} imports ${specifier}`);
+          }
+        }
+      }
+    };
+    for (const folder of SERVER_FOLDERS) if (existsSync(join(labDir, folder))) walk(join(labDir, folder));
+  }
+  return found;
+}
+
+describe("variants and controls import only devcap/serve (and devcap/accounts) of devcap's", () => {
+  it('no variant, control, service or exercise file imports another part of devcap, or a file outside its lab', () => {
+    expect(pastTheServerApi(SOURCE_LABS_DIR)).toEqual([]);
+  });
+
+  it('catches a planted import (positive control)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'devcap-serve-api-'));
+    try {
+      mkdirSync(join(root, '99-x', 'variants'), { recursive: true });
+      mkdirSync(join(root, '99-x', 'controls'), { recursive: true });
+      writeFileSync(join(root, '99-x', 'variants', 'app.ts'), "import { serve, query } from 'devcap/serve';\nimport { findUser } from 'devcap/accounts';\nimport { x } from './db.js';\n");
+      writeFileSync(join(root, '99-x', 'variants', 'uses-fixtures.ts'), "import { findUser } from '../../../fixtures/accounts.js';\n");
+      writeFileSync(join(root, '99-x', 'controls', 'c.ts'), "import { sleep } from 'devcap/lab';\nimport { createApi } from '../variants/app.js';\n");
+      writeFileSync(join(root, '99-x', 'lab.ts'), "import { USERS } from '../../fixtures/users.js';\n");
+      expect(pastTheServerApi(root).sort()).toEqual(['99-x/controls/c.ts imports devcap/lab', '99-x/variants/uses-fixtures.ts imports ../../../fixtures/accounts.js']);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

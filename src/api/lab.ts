@@ -1,7 +1,7 @@
 /**
  * `devcap/lab`: what a lab may use. A lab folder imports from here (and its variants from
- * `devcap/serve`), never from the harness's modules: the harness can change inside without
- * touching a lab.
+ * `devcap/serve` and `devcap/accounts`), never from the harness's modules: the harness can
+ * change inside without touching a lab.
  */
 export { defineLab } from '../lab/define.js';
 export type * from '../lab/types.js';

@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { provideRequirements, requirementsOf } from '../infra/requirements.js';
 import { resolvedRedis } from '../infra/redis.js';
 import { loadLab } from '../lab/registry.js';
-import { processHost } from './run-lab.js';
+import { processHost } from './provide.js';
 
 export interface LabServices {
   /** What a variant gets: REDIS_URL, REDIS_KEY_PREFIX, DATABASE_URL, POSTGRES_PRIMARY_URL, POSTGRES_STANDBY_URL. */

@@ -3,7 +3,6 @@ import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { describe, expect, it } from 'vitest';
 import { countServed, runLoad, warmUp } from './load.js';
-import { invalidity, wrongAnswers } from './run-lab.js';
 
 describe('countServed', () => {
   it('counts 2xx by default', () => {
@@ -11,37 +10,6 @@ describe('countServed', () => {
   });
   it('counts only the expected statuses when a lab names them (e.g. 429s under a limiter)', () => {
     expect(countServed({ 200: 5, 429: 3, 500: 2 }, [200, 429])).toBe(8);
-  });
-});
-
-describe('invalidity', () => {
-  const stream = (statusCounts: Record<string, number>, errors = 0, timeouts = 0) => ({
-    requests: 0,
-    served: 0,
-    requestsPerSec: 0,
-    latencyP50Ms: 1,
-    latencyP99Ms: 1,
-    latencyMaxMs: 1,
-    statusCounts,
-    errors,
-    timeouts,
-    answers: { checked: 0, wrong: 0, firstWrong: null },
-  });
-  const load = (primary: ReturnType<typeof stream>, side?: ReturnType<typeof stream>) => ({ primary, side, durationSec: 1, generatorCpuCores: 0.2 });
-
-  it('accepts a run whose answers are all expected, with errors under 1%', () => {
-    expect(invalidity(load(stream({ 200: 1000 }, 5), stream({ 200: 200 })), '/work', undefined, '/ping')).toBeNull();
-    expect(invalidity(load(stream({ 200: 10, 429: 90 })), '/api', [200, 429], undefined)).toBeNull();
-  });
-
-  it('names the stream, path and status counts of a run with wrong answers', () => {
-    expect(invalidity(load(stream({ 500: 37 }), stream({ 200: 200 })), '/work', undefined, '/ping')).toBe('/work answered 37 × 500 (expected 2xx)');
-    expect(invalidity(load(stream({ 200: 50 }), stream({ 200: 190, 503: 10 })), '/work', undefined, '/ping')).toBe('/ping answered 190 × 200, 10 × 503 (expected 2xx)');
-  });
-
-  it('refuses a run with no answer, or errors and timeouts above 1%', () => {
-    expect(invalidity(load(stream({}, 12)), '/work', undefined, undefined)).toBe('/work got no answer (12 errors or timeouts)');
-    expect(invalidity(load(stream({ 200: 90 }, 5, 5)), '/work', undefined, undefined)).toBe('/work had 10 errors or timeouts in 100 requests');
   });
 });
 
@@ -141,15 +109,5 @@ describe('answers are checked on every stream', () => {
     } finally {
       await http.close();
     }
-  });
-});
-
-describe('wrongAnswers', () => {
-  const none = { checked: 10, wrong: 0, firstWrong: null };
-  it('is null when every stream was right, and names each stream with wrong answers and the first one', () => {
-    expect(wrongAnswers({ warmUp: none, load: none, side: null, drive: none })).toBeNull();
-    expect(wrongAnswers({ warmUp: { checked: 10, wrong: 10, firstWrong: 'GET /work: body "0"' }, load: { checked: 900, wrong: 900, firstWrong: 'GET /work: x' }, side: none, drive: none })).toBe(
-      '910 wrong answers (10 of 10 in the warm-up, 900 of 900 in the load); the first: GET /work: body "0"',
-    );
   });
 });

@@ -27,13 +27,7 @@ export async function runLab(original: LoadedLab, options: RunOptions, progress:
   }
 }
 
-// The harness's entry points, where the commands and tests have always found them.
-export { resolveConfig, narrowed } from './plan.js';
-export { processHost, provide, serviceEnvName } from './provide.js';
-export { resolveRequests } from './requests.js';
-export { interimClaims, timeLeft } from './run-rounds.js';
-export { bracket } from './run-once.js';
-export { invalidity, wrongAnswers, MAX_FAILED_SHARE } from './validity.js';
-export { MIN_ROUNDS } from './sequential.js';
-export { startVariant } from './variant-group.js';
-export type { Progress, RunOptions, ServiceChoices } from './run-context.js';
+// What the commands take from a run besides runLab: the plan's sizes, and services for one variant (serve, profile).
+export { resolveConfig } from './plan.js';
+export { provide } from './provide.js';
+export type { Progress, RunOptions } from './run-context.js';

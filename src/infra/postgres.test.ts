@@ -2,7 +2,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readlinkSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { processHost } from '../harness/run-lab.js';
+import { processHost } from '../harness/provide.js';
 import { findPostgres, query, startPostgres } from './postgres.js';
 
 const installed = findPostgres();

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { ExitCode, PrerequisiteError, UsageError } from '../errors.js';
 import { findRedis, givenRedis, ping, resolvedRedis, startRedis } from './redis.js';
-import { processHost } from '../harness/run-lab.js';
+import { processHost } from '../harness/provide.js';
 
 const installed = findRedis({ PATH: process.env.PATH });
 const dir = mkdtempSync(join(tmpdir(), 'devcap-redis-test-'));

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { ExitCode, PrerequisiteError } from '../errors.js';
-import { processHost, runLab } from '../harness/run-lab.js';
+import { processHost } from '../harness/provide.js';
+import { runLab } from '../harness/run-lab.js';
 import { defineLab } from '../lab/define.js';
 import type { LoadedLab } from '../lab/registry.js';
 import type { AnyLab } from '../lab/types.js';

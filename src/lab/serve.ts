@@ -35,3 +35,5 @@ export function serve(handler: RequestListener | Server, onClose?: () => Promise
   if (process.send) process.once('disconnect', stop);
   return server;
 }
+
+export { query } from './query.js';

@@ -2,7 +2,7 @@
 // database and answers a signed token; GET /profile answers who the token says you are.
 // The variants differ only in how they sign and how `auth` checks the token.
 import express, { type RequestHandler } from 'express';
-import { loginHandler, type User } from '../../../fixtures/accounts.js';
+import { loginHandler, type User } from 'devcap/accounts';
 
 /** What the token says about its user: the id as `sub`, the name and the role. */
 export const claimsOf = (user: User) => ({ sub: String(user.id), username: user.username, role: user.role });

@@ -3,7 +3,7 @@
 // every other request with the same token also finds the record, so several succeed.
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { findUser } from '../../../fixtures/accounts.js';
+import { findUser } from 'devcap/accounts';
 import { serve } from 'devcap/serve';
 import { createApi } from '../variants/app.js';
 import { REFRESH_TTL_SEC, redisRotation } from '../variants/redis-rotation.js';

@@ -2,7 +2,7 @@
 // token is stored and answers the same one back: no rotation, no write, one round trip less.
 // A used token is never consumed, so a stolen copy is as good as the user's.
 import { Redis } from 'ioredis';
-import { findUser } from '../../../fixtures/accounts.js';
+import { findUser } from 'devcap/accounts';
 import { serve } from 'devcap/serve';
 import { createApi } from '../variants/app.js';
 import { redisRotation } from '../variants/redis-rotation.js';

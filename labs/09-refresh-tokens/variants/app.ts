@@ -5,7 +5,7 @@
 import { createSecretKey } from 'node:crypto';
 import express from 'express';
 import jwt from 'jsonwebtoken';
-import { loginHandler, type User } from '../../../fixtures/accounts.js';
+import { loginHandler, type User } from 'devcap/accounts';
 
 // A KeyObject made once: jsonwebtoken handed a string re-parses it on every call (day 8).
 const ACCESS_SECRET = createSecretKey(Buffer.from(process.env.ACCESS_TOKEN_SECRET!));

@@ -5,7 +5,7 @@
 // with the same token, exactly one gets the record.
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { findUser, type User } from '../../../fixtures/accounts.js';
+import { findUser, type User } from 'devcap/accounts';
 import type { RefreshTokens } from './app.js';
 
 export const REFRESH_TTL_SEC = 7 * 24 * 3600;

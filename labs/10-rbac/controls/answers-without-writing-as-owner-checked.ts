@@ -2,8 +2,7 @@
 // there, but PATCH /api/orders/:id answers the order with the new quantity without writing
 // it: one query fewer, a 200 that looks right, and the database still holds the old one.
 import express from 'express';
-import { query } from '../../../fixtures/accounts.js';
-import { serve } from 'devcap/serve';
+import { query, serve } from 'devcap/serve';
 import { createApi } from '../variants/api.js';
 import { roleFromToken } from '../variants/authenticate.js';
 

@@ -5,8 +5,8 @@
 import { createSecretKey } from 'node:crypto';
 import express, { type RequestHandler } from 'express';
 import jwt, { type JwtPayload } from 'jsonwebtoken';
-import { loginHandler, query } from '../../../fixtures/accounts.js';
-import type { Role } from '../../../fixtures/users.js';
+import { loginHandler, type Role } from 'devcap/accounts';
+import { query } from 'devcap/serve';
 
 // A KeyObject made once: jsonwebtoken handed a string re-parses it on every call (day 8).
 const SECRET = createSecretKey(Buffer.from(process.env.JWT_SECRET!));

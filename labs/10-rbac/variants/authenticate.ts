@@ -1,7 +1,7 @@
 // The two ways `authenticate` can learn a user's role. Both verify the token first; a
 // missing or bad token is a 401.
 import type { RequestHandler } from 'express';
-import { findUser } from '../../../fixtures/accounts.js';
+import { findUser } from 'devcap/accounts';
 import { unauthorized, verifiedToken } from './api.js';
 
 /** The role the token was signed with at login: no query, and no way to take it back before the token expires. */
