@@ -9,7 +9,6 @@ import { resolveConfig, runLab } from '../harness/run-lab.js';
 import { selectLabs, type LoadedLab } from '../lab/registry.js';
 import { reporter, type ReportEntry, type ReportOptions } from '../report/reporters.js';
 import { SCHEMA_VERSION, type LabFailure, type LabResult } from '../report/result.js';
-import type { LabCommandOptions } from './index.js';
 import { kindOf, paramValue, rangeOf } from './parse.js';
 import { recordPredictions, recordRun } from './learner-state.js';
 import { progressFor } from './progress.js';
@@ -64,6 +63,33 @@ export function resolveSubstitutes(selected: LoadedLab[], wanted: Record<string,
     substitutes[name] = path;
   }
   return substitutes;
+}
+
+/** What `lab`'s flags give (the table in options.ts). */
+export interface LabCommandOptions {
+  quick?: boolean;
+  duration?: number;
+  connections?: number;
+  rounds?: number;
+  set?: string[];
+  variant?: Record<string, string>;
+  claims?: string[];
+  redisUrl?: string;
+  allowRemote?: boolean;
+  postgresBin?: string;
+  out?: string;
+  html?: string;
+  junit?: string;
+  live?: boolean;
+  livePort?: number;
+  room?: string;
+  name?: string;
+  json?: boolean;
+  markdown?: boolean;
+  strict?: boolean;
+  predict?: boolean;
+  color: boolean;
+  debug?: boolean;
 }
 
 export async function runLabCommand(labs: LoadedLab[], target: string, options: LabCommandOptions, version: string): Promise<number> {

@@ -14,10 +14,14 @@ import type { LoadedLab } from '../lab/registry.js';
 import { resolveParams } from './lab-command.js';
 import { openSession, processes } from './session.js';
 
-export interface ServeOptions {
+/** What `serve`'s flags give (the table in options.ts). */
+export interface ServeFlags {
   port?: number;
   host?: string;
   set?: string[];
+}
+
+export interface ServeOptions extends ServeFlags {
   /** Print a live line a second (a terminal with a known width). */
   live: boolean;
 }
