@@ -65,6 +65,30 @@ export function resolveSubstitutes(selected: LoadedLab[], wanted: Record<string,
   return substitutes;
 }
 
+/**
+ * What `lab` runs, checked in this order before anything starts (so the first fault is the one
+ * reported): the labs, `--variant`, `--claims`, Redis, `--set`, and that every lab fits the machine.
+ */
+async function checkedRun(labs: LoadedLab[], target: string, options: LabCommandOptions, version: string) {
+  const selected = selectLabs(labs, target);
+  const substitutes = resolveSubstitutes(selected, options.variant ?? {});
+  if (options.claims) {
+    const known = selected.flatMap(({ lab }) => lab.claims.map((claim) => claim.id));
+    const unknown = options.claims.filter((id) => !known.includes(id));
+    if (unknown.length) throw new UsageError('DEVCAP_UNKNOWN_CLAIM', `no claim "${unknown[0]}" here; claims: ${known.join(', ')}`);
+  }
+  const redis = await resolvedRedis(options.redisUrl, Boolean(options.allowRemote));
+  const settings = options.set ?? [];
+  const plans = selected.map((loaded) => ({ loaded, params: resolveParams(loaded, settings, selected) }));
+  // Every lab of the run must fit before the first one starts.
+  const limits = machineLimits();
+  for (const { loaded, params } of plans) {
+    const { connections } = resolveConfig(loaded, { quick: Boolean(options.quick), connections: options.connections, params, version });
+    checkFits(loaded.lab, params, Math.max(...connections), limits);
+  }
+  return { selected, substitutes, redis, plans };
+}
+
 /** What `lab`'s flags give (the table in options.ts). */
 export interface LabCommandOptions {
   quick?: boolean;
@@ -96,22 +120,7 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
   // What a run killed outright (SIGKILL, the OOM killer) left behind goes first.
   const session = openSession({ announceSweep: !options.json, interruptLine: interruptedLine });
 
-  const selected = selectLabs(labs, target);
-  const substitutes = resolveSubstitutes(selected, options.variant ?? {});
-  if (options.claims) {
-    const known = selected.flatMap(({ lab }) => lab.claims.map((claim) => claim.id));
-    const unknown = options.claims.filter((id) => !known.includes(id));
-    if (unknown.length) throw new UsageError('DEVCAP_UNKNOWN_CLAIM', `no claim "${unknown[0]}" here; claims: ${known.join(', ')}`);
-  }
-  const redis = await resolvedRedis(options.redisUrl, Boolean(options.allowRemote));
-  const settings = options.set ?? [];
-  const plans = selected.map((loaded) => ({ loaded, params: resolveParams(loaded, settings, selected) }));
-  // Every lab of the run must fit before the first one starts.
-  const limits = machineLimits();
-  for (const { loaded, params } of plans) {
-    const { connections } = resolveConfig(loaded, { quick: Boolean(options.quick), connections: options.connections, params, version });
-    checkFits(loaded.lab, params, Math.max(...connections), limits);
-  }
+  const { selected, substitutes, redis, plans } = await checkedRun(labs, target, options, version);
   const color = options.color !== false && !options.json && process.stdout.isTTY && !process.env.NO_COLOR;
   // Checked before --out empties its file: a refused run changes nothing on disk.
   const html = options.html !== undefined ? htmlTarget(options.html) : undefined;
