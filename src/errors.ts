@@ -27,21 +27,72 @@ export class DevcapError extends Error {
   }
 }
 
-export class UsageError extends DevcapError {
-  constructor(code: `DEVCAP_${string}`, message: string) {
+type Code = `DEVCAP_${string}`;
+
+/**
+ * A code with its own class below: the class fixes its exit code, so UsageError,
+ * PrerequisiteError and HarnessError refuse it (a compile error) and a call site cannot pair
+ * it with another exit code.
+ */
+export type OwnCode = (typeof OWN_CODES)[number];
+type FreeCode<C extends Code> = C extends OwnCode ? never : C;
+
+export class UsageError<C extends Code = Code> extends DevcapError {
+  constructor(code: FreeCode<C>, message: string) {
     super(code, message, ExitCode.usage);
   }
 }
 
-export class PrerequisiteError extends DevcapError {
-  constructor(code: `DEVCAP_${string}`, message: string) {
+export class PrerequisiteError<C extends Code = Code> extends DevcapError {
+  constructor(code: FreeCode<C>, message: string) {
     super(code, message, ExitCode.prerequisite);
   }
 }
 
 /** A harness failure: a variant crashed, never became ready, or a probe did not answer. */
-export class HarnessError extends DevcapError {
-  constructor(code: `DEVCAP_${string}`, message: string) {
+export class HarnessError<C extends Code = Code> extends DevcapError {
+  constructor(code: FreeCode<C>, message: string) {
     super(code, message, ExitCode.runFailed);
   }
 }
+
+/** The base of an error class with one code and one exit code: a call site gives only the message. */
+function coded<C extends Code>(code: C, exitCode: number) {
+  return class extends DevcapError {
+    declare readonly code: C;
+    constructor(message: string) {
+      super(code, message, exitCode);
+    }
+  };
+}
+
+/** A flag's value (or its environment variable's) that is malformed or out of range, or flags that do not go together. */
+export class BadOption extends coded('DEVCAP_BAD_OPTION', ExitCode.usage) {}
+/** `--host` (or a room URL's host) that is not an address or name of this machine. */
+export class BadHost extends coded('DEVCAP_BAD_HOST', ExitCode.usage) {}
+/** A lab that is not in the manifest (a day or a slug). */
+export class UnknownLab extends coded('DEVCAP_UNKNOWN_LAB', ExitCode.usage) {}
+/** A variant the lab does not have. */
+export class UnknownVariant extends coded('DEVCAP_UNKNOWN_VARIANT', ExitCode.usage) {}
+/** A file named on the command line that is not there. */
+export class NoSuchFile extends coded('DEVCAP_NO_SUCH_FILE', ExitCode.usage) {}
+/** A port this user may not listen on. */
+export class PortDenied extends coded('DEVCAP_PORT_DENIED', ExitCode.usage) {}
+/** `--out` that cannot be written. */
+export class BadOut extends coded('DEVCAP_BAD_OUT', ExitCode.usage) {}
+/** `--room` that is not a room's join URL. */
+export class BadRoom extends coded('DEVCAP_BAD_ROOM', ExitCode.usage) {}
+/** A file given to `compare` that is not a lab result. */
+export class BadResult extends coded('DEVCAP_BAD_RESULT', ExitCode.usage) {}
+
+const OWN_CODES = [
+  'DEVCAP_BAD_OPTION',
+  'DEVCAP_BAD_HOST',
+  'DEVCAP_UNKNOWN_LAB',
+  'DEVCAP_UNKNOWN_VARIANT',
+  'DEVCAP_NO_SUCH_FILE',
+  'DEVCAP_PORT_DENIED',
+  'DEVCAP_BAD_OUT',
+  'DEVCAP_BAD_ROOM',
+  'DEVCAP_BAD_RESULT',
+] as const;

@@ -4,6 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
+import { goldenLines, goldenText, stable } from './golden.js';
 import { BIN, runCli } from './run-cli.js';
 
 const BIN_PACKAGE = fileURLToPath(new URL('../package.json', import.meta.url));
@@ -87,6 +88,17 @@ describe('devcap --help and --version', () => {
     expect(result.stdout).toMatch(/^\s+--watch\s/m);
     expect(result.stdout).toMatch(/^\s+--json\s+print the outcome as one JSON object/m);
     for (const flag of ['--junit <file>', '--room <url>', '--name <display name>']) expect(result.stdout).toContain(flag);
+  });
+
+  // Every help text, byte for byte as the option tables printed it before they were data.
+  const COMMANDS = ['list', 'show', 'serve', 'compare', 'doctor', 'schema', 'exercise', 'check', 'progress', 'profile', 'room', 'lab'];
+  const helps: [string, string[]][] = [['devcap', []], ['devcap --help', ['--help']], ...COMMANDS.map((command): [string, string[]] => [`devcap ${command} --help`, [command, '--help']])];
+  it.each(helps)('%s prints its golden help, byte for byte', async (name, args) => {
+    const result = await runCli(args);
+    expect(result.code).toBe(0);
+    expect(result.stderr).toBe('');
+    const file = `help/${name.replace(/ --help$/, '').replace(/ /g, '-')}.txt`;
+    expect(stable(result.stdout)).toBe(goldenText(file, stable(result.stdout)));
   });
 
   it('prints the version from package.json', async () => {
@@ -181,7 +193,10 @@ describe('bad input: one line, a DEVCAP_* code, exit 2, no stack trace', () => {
     ['a --redis-url whose host does not resolve', ['lab', '12', '--quick', '--allow-remote', '--redis-url', 'redis://no-such-host.invalid:6379'], /DEVCAP_BAD_REDIS_URL: --redis-url names no-such-host\.invalid, which this machine does not resolve \(no such name\)$/],
     ['a DEVCAP_REDIS_URL whose host does not resolve', ['lab', '12', '--quick', '--allow-remote'], /DEVCAP_BAD_REDIS_URL: DEVCAP_REDIS_URL names no-such-host\.invalid/, { DEVCAP_REDIS_URL: 'redis://no-such-host.invalid' }],
   ];
-  it.each(cases)('%s', async (_name, args, message, env) => {
+  // Every case's line, byte for byte as it was before the errors fixed their own codes.
+  const golden = goldenLines('bad-input.json');
+  afterAll(() => golden.save());
+  it.each(cases)('%s', async (name, args, message, env) => {
     const result = await runCli(args, { env });
     expect(result.code).toBe(2);
     expect(result.stdout).toBe('');
@@ -190,6 +205,7 @@ describe('bad input: one line, a DEVCAP_* code, exit 2, no stack trace', () => {
     expect(lines[0]).toMatch(/^devcap: DEVCAP_[A-Z_]+: /);
     expect(lines[0]).toMatch(message);
     expect(result.stderr).not.toMatch(/\n\s+at /);
+    expect(stable(result.stderr), 'the golden line (test/golden/bad-input.json)').toBe(golden.expected(name, stable(result.stderr)));
   });
 
   it('the issue\'s two inputs answer at once: no hang on a folder under /proc, no variant started for a bad --host', async () => {

@@ -5,7 +5,7 @@
  * difference (the interval leaves out 1), as Node core's benchmark/compare.js does.
  */
 import { readFileSync } from 'node:fs';
-import { UsageError } from '../errors.js';
+import { BadResult, UsageError } from '../errors.js';
 import { ratioInterval } from '../harness/stats.js';
 import { formatMetric, formatRatio, lookup, metricFloor, metricLabel, metrics as standardMetrics } from '../lab/metrics.js';
 import { SCHEMA_VERSION, type LabResult } from '../report/result.js';
@@ -45,15 +45,15 @@ export function readResults(file: string): LabResult[] {
   try {
     data = JSON.parse(text);
   } catch {
-    throw new UsageError('DEVCAP_BAD_RESULT', `${file} is not JSON: save a result with devcap lab <lab> --json > ${file}`);
+    throw new BadResult(`${file} is not JSON: save a result with devcap lab <lab> --json > ${file}`);
   }
   const record = data as { schemaVersion?: unknown; labs?: unknown; lab?: unknown; runs?: unknown };
   if (record?.schemaVersion !== SCHEMA_VERSION) {
-    throw new UsageError('DEVCAP_BAD_RESULT', `${file} is not a devcap result of schema version ${SCHEMA_VERSION} (devcap lab <lab> --json writes one)`);
+    throw new BadResult(`${file} is not a devcap result of schema version ${SCHEMA_VERSION} (devcap lab <lab> --json writes one)`);
   }
   if (Array.isArray(record.labs)) return record.labs as LabResult[];
   if (record.lab && Array.isArray(record.runs)) return [data as LabResult];
-  throw new UsageError('DEVCAP_BAD_RESULT', `${file} has neither a lab result nor a list of them`);
+  throw new BadResult(`${file} has neither a lab result nor a list of them`);
 }
 
 const perRound = (result: LabResult, variant: string, connections: number, metric: string) =>

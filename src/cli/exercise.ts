@@ -10,7 +10,7 @@
  */
 import { existsSync, readFileSync, statSync, watchFile, writeFileSync } from 'node:fs';
 import { basename, dirname, join, relative, resolve } from 'node:path';
-import { ExitCode, HarnessError, PrerequisiteError, UsageError } from '../errors.js';
+import { BadOption, ExitCode, HarnessError, PrerequisiteError, UsageError } from '../errors.js';
 import { exitCodeFor, wasInterrupted } from '../harness/cleanup.js';
 import { makeFolder, whyNot } from '../harness/folders.js';
 import { runLab, type Progress } from '../harness/run-lab.js';
@@ -87,7 +87,7 @@ export async function writeExercise(entry: LabManifestEntry, labs: LabManifestEn
   const { sourcesOf } = await import('./show.js');
   const source = (await sourcesOf(entry)).get(exercise.start)!;
   const folder = resolve(dir);
-  if (existsSync(folder) && !statSync(folder).isDirectory()) throw new UsageError('DEVCAP_BAD_OPTION', `${dir} is a file, not a folder`);
+  if (existsSync(folder) && !statSync(folder).isDirectory()) throw new BadOption(`${dir} is a file, not a folder`);
   const target = join(folder, startFileName(entry));
   if (existsSync(target) && !reset) {
     throw new UsageError('DEVCAP_EXERCISE_EXISTS', `${target} already exists and may hold your work; check it with devcap check ${entry.day} ${relative(process.cwd(), target) || target}, or start again with --reset`);
@@ -246,7 +246,7 @@ export function checkJson(entry: LabManifestEntry, exercise: Exercise, file: str
 }
 
 export async function checkCommand(loaded: LoadedLab, entry: LabManifestEntry, labs: LabManifestEntry[], file: string, options: CheckOptions, version: string): Promise<number> {
-  if (options.json && options.watch) throw new UsageError('DEVCAP_BAD_OPTION', '--json prints one outcome and --watch checks again on every save: use one of them');
+  if (options.json && options.watch) throw new BadOption('--json prints one outcome and --watch checks again on every save: use one of them');
   const exercise = readExercise(entry, labs);
   const junit = options.junit !== undefined ? junitTarget(options.junit) : undefined;
   const room = await checkedRoom(options);

@@ -1,6 +1,6 @@
 import { appendFileSync, closeSync, existsSync, openSync, statSync, unlinkSync, writeFileSync } from 'node:fs';
 import { resolve as resolvePath } from 'node:path';
-import { DevcapError, ExitCode, UsageError } from '../errors.js';
+import { BadOption, BadOut, DevcapError, ExitCode, NoSuchFile, UnknownVariant, UsageError } from '../errors.js';
 import { wasInterrupted } from '../harness/cleanup.js';
 import { whyNot } from '../harness/folders.js';
 import { resolvedRedis } from '../infra/redis.js';
@@ -9,7 +9,6 @@ import { resolveConfig, runLab } from '../harness/run-lab.js';
 import { selectLabs, type LoadedLab } from '../lab/registry.js';
 import { reporter, type ReportEntry, type ReportOptions } from '../report/reporters.js';
 import { SCHEMA_VERSION, type LabFailure, type LabResult } from '../report/result.js';
-import type { LabCommandOptions } from './index.js';
 import { kindOf, paramValue, rangeOf } from './parse.js';
 import { recordPredictions, recordRun } from './learner-state.js';
 import { progressFor } from './progress.js';
@@ -33,10 +32,10 @@ export function resolveParams(loaded: LoadedLab, settings: string[], selected: L
     const name = equals === -1 ? setting : setting.slice(0, equals);
     const param = name ? declaredBy(name) : undefined;
     if (equals === -1 || !name) {
-      if (param) throw new UsageError('DEVCAP_BAD_OPTION', `--set takes name=value: give ${name} ${kindOf(param)}, e.g. --set ${name}=${param.default} (got "${setting}")`);
+      if (param) throw new BadOption(`--set takes name=value: give ${name} ${kindOf(param)}, e.g. --set ${name}=${param.default} (got "${setting}")`);
       const first = selected.flatMap(({ lab }) => Object.entries(lab.params ?? {}))[0];
       const example = first ? `--set ${first[0]}=${first[1].default}` : '--set iterations=120000';
-      throw new UsageError('DEVCAP_BAD_OPTION', `--set takes name=value, e.g. ${example} (got "${setting}")${known()}`);
+      throw new BadOption(`--set takes name=value, e.g. ${example} (got "${setting}")${known()}`);
     }
     if (!param) throw new UsageError('DEVCAP_UNKNOWN_PARAM', `no parameter "${name}" here${known()}`);
     given.set(name, setting.slice(equals + 1));
@@ -53,23 +52,24 @@ export function resolveParams(loaded: LoadedLab, settings: string[], selected: L
 export function resolveSubstitutes(selected: LoadedLab[], wanted: Record<string, string>): Record<string, string> {
   const substitutes: Record<string, string> = {};
   for (const [name, file] of Object.entries(wanted)) {
-    if (selected.length !== 1) throw new UsageError('DEVCAP_BAD_OPTION', '--variant replaces a variant of one lab: name a lab, not "all"');
+    if (selected.length !== 1) throw new BadOption('--variant replaces a variant of one lab: name a lab, not "all"');
     const { lab } = selected[0]!;
     if (!Object.hasOwn(lab.variants, name)) {
-      throw new UsageError('DEVCAP_UNKNOWN_VARIANT', `lab ${lab.day} has no variant "${name}"; variants: ${Object.keys(lab.variants).join(', ')}`);
+      throw new UnknownVariant(`lab ${lab.day} has no variant "${name}"; variants: ${Object.keys(lab.variants).join(', ')}`);
     }
     const path = resolvePath(file);
-    if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError('DEVCAP_NO_SUCH_FILE', `--variant ${name}=${file}: no such file`);
-    if (!/\.(c|m)?js$/.test(path)) throw new UsageError('DEVCAP_BAD_OPTION', `--variant ${name}=${file}: give a JavaScript file (.js, .mjs or .cjs)`);
+    if (!existsSync(path) || !statSync(path).isFile()) throw new NoSuchFile(`--variant ${name}=${file}: no such file`);
+    if (!/\.(c|m)?js$/.test(path)) throw new BadOption(`--variant ${name}=${file}: give a JavaScript file (.js, .mjs or .cjs)`);
     substitutes[name] = path;
   }
   return substitutes;
 }
 
-export async function runLabCommand(labs: LoadedLab[], target: string, options: LabCommandOptions, version: string): Promise<number> {
-  // What a run killed outright (SIGKILL, the OOM killer) left behind goes first.
-  const session = openSession({ announceSweep: !options.json, interruptLine: interruptedLine });
-
+/**
+ * What `lab` runs, checked in this order before anything starts (so the first fault is the one
+ * reported): the labs, `--variant`, `--claims`, Redis, `--set`, and that every lab fits the machine.
+ */
+async function checkedRun(labs: LoadedLab[], target: string, options: LabCommandOptions, version: string) {
   const selected = selectLabs(labs, target);
   const substitutes = resolveSubstitutes(selected, options.variant ?? {});
   if (options.claims) {
@@ -86,6 +86,41 @@ export async function runLabCommand(labs: LoadedLab[], target: string, options: 
     const { connections } = resolveConfig(loaded, { quick: Boolean(options.quick), connections: options.connections, params, version });
     checkFits(loaded.lab, params, Math.max(...connections), limits);
   }
+  return { selected, substitutes, redis, plans };
+}
+
+/** What `lab`'s flags give (the table in options.ts). */
+export interface LabCommandOptions {
+  quick?: boolean;
+  duration?: number;
+  connections?: number;
+  rounds?: number;
+  set?: string[];
+  variant?: Record<string, string>;
+  claims?: string[];
+  redisUrl?: string;
+  allowRemote?: boolean;
+  postgresBin?: string;
+  out?: string;
+  html?: string;
+  junit?: string;
+  live?: boolean;
+  livePort?: number;
+  room?: string;
+  name?: string;
+  json?: boolean;
+  markdown?: boolean;
+  strict?: boolean;
+  predict?: boolean;
+  color: boolean;
+  debug?: boolean;
+}
+
+export async function runLabCommand(labs: LoadedLab[], target: string, options: LabCommandOptions, version: string): Promise<number> {
+  // What a run killed outright (SIGKILL, the OOM killer) left behind goes first.
+  const session = openSession({ announceSweep: !options.json, interruptLine: interruptedLine });
+
+  const { selected, substitutes, redis, plans } = await checkedRun(labs, target, options, version);
   const color = options.color !== false && !options.json && process.stdout.isTTY && !process.env.NO_COLOR;
   // Checked before --out empties its file: a refused run changes nothing on disk.
   const html = options.html !== undefined ? htmlTarget(options.html) : undefined;
@@ -191,7 +226,7 @@ function writableTarget(path: string, flag: string, code: `DEVCAP_${string}`, wh
  * printed (on stderr, so a --json run's stdout stays the result alone).
  */
 async function openLive(selected: LoadedLab[], options: LabCommandOptions) {
-  if (options.livePort !== undefined && !options.live) throw new UsageError('DEVCAP_BAD_OPTION', '--live-port sets the port of the --live page: add --live');
+  if (options.livePort !== undefined && !options.live) throw new BadOption('--live-port sets the port of the --live page: add --live');
   if (!options.live) return undefined;
   const { startLiveServer } = await import('./live-server.js');
   const title = selected.length === 1 ? `devcap · live · day ${selected[0]!.lab.day} · ${selected[0]!.lab.slug}` : `devcap · live · ${selected.length} labs`;
@@ -239,7 +274,7 @@ export async function writeJunit(target: string, entries: ReportEntry[], options
  */
 async function predict(selected: LoadedLab[], options: LabCommandOptions) {
   if (options.json) throw new UsageError('DEVCAP_PREDICT_NEEDS_TTY', '--predict asks questions in a terminal; leave out --json to use it');
-  if (selected.length !== 1) throw new UsageError('DEVCAP_BAD_OPTION', '--predict asks about one lab: name a lab, not "all"');
+  if (selected.length !== 1) throw new BadOption('--predict asks about one lab: name a lab, not "all"');
   if (!process.stdin.isTTY || !process.stdout.isTTY) throw new UsageError('DEVCAP_PREDICT_NEEDS_TTY', '--predict asks questions in a terminal, and this input or output is not one');
   const { ask, questionsFor } = await import('./predict.js');
   const questions = questionsFor(selected[0]!.lab, options.claims);
@@ -299,7 +334,7 @@ export function openOut(path: string): { path: string; write(entry: LabResult | 
     if (existsSync(target) && statSync(target).isDirectory()) throw Object.assign(new Error('it is a directory'), { code: 'EISDIR' });
     writeFileSync(target, '');
   } catch (error) {
-    throw new UsageError('DEVCAP_BAD_OUT', `--out ${path}: cannot write the results there (${whyNot(error, target)})`);
+    throw new BadOut(`--out ${path}: cannot write the results there (${whyNot(error, target)})`);
   }
   return {
     path: target,

@@ -10,7 +10,7 @@ import { isBuiltin } from 'node:module';
 import { tmpdir } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { UsageError } from '../errors.js';
+import { BadOption, NoSuchFile, UsageError } from '../errors.js';
 import { ownTempDir } from '../harness/cleanup.js';
 
 const TYPESCRIPT = new Set(['.ts', '.mts']);
@@ -19,9 +19,9 @@ const JAVASCRIPT = new Set(['.js', '.mjs']);
 /** The file must exist and be TypeScript or JavaScript (an ES module, as the starting files are). */
 export function learnerPath(file: string, flag: string): string {
   const path = resolve(file);
-  if (!existsSync(path) || !statSync(path).isFile()) throw new UsageError('DEVCAP_NO_SUCH_FILE', `${flag}${file}: no such file`);
+  if (!existsSync(path) || !statSync(path).isFile()) throw new NoSuchFile(`${flag}${file}: no such file`);
   const ext = extname(path);
-  if (!TYPESCRIPT.has(ext) && !JAVASCRIPT.has(ext)) throw new UsageError('DEVCAP_BAD_OPTION', `${flag}${file}: give a TypeScript or JavaScript file (.ts, .mts, .js or .mjs)`);
+  if (!TYPESCRIPT.has(ext) && !JAVASCRIPT.has(ext)) throw new BadOption(`${flag}${file}: give a TypeScript or JavaScript file (.ts, .mts, .js or .mjs)`);
   return path;
 }
 

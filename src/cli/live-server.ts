@@ -1,6 +1,6 @@
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { UsageError } from '../errors.js';
+import { PortDenied, UsageError } from '../errors.js';
 import { LIVE_CSP, renderLivePage } from '../report/live.js';
 import type { RunEvent } from '../report/result.js';
 
@@ -57,7 +57,7 @@ export async function startLiveServer(title: string, port = 0): Promise<LiveServ
         error.code === 'EADDRINUSE'
           ? new UsageError('DEVCAP_LIVE_PORT_IN_USE', `--live-port ${port}: the port is in use; give another, or leave --live-port out for a free one`)
           : error.code === 'EACCES'
-            ? new UsageError('DEVCAP_PORT_DENIED', `--live-port ${port} needs privileges on this machine (below 1024); choose one from 1024 up, or leave --live-port out for a free one`)
+            ? new PortDenied(`--live-port ${port} needs privileges on this machine (below 1024); choose one from 1024 up, or leave --live-port out for a free one`)
             : error,
       ),
     );

@@ -1,4 +1,4 @@
-import { UsageError } from '../errors.js';
+import { BadOption, UsageError } from '../errors.js';
 import type { LabParameter } from '../lab/types.js';
 
 /** Option values, checked at parse time so bad input never reaches a run. */
@@ -6,7 +6,7 @@ export function positiveInteger(flag: string, { min = 1, max = Number.MAX_SAFE_I
   return (raw: string): number => {
     const value = Number(raw);
     if (raw.trim() === '' || !Number.isInteger(value) || value < min || value > max) {
-      throw new UsageError('DEVCAP_BAD_OPTION', `${flag} takes a whole number from ${min} to ${max} (got "${raw}")`);
+      throw new BadOption(`${flag} takes a whole number from ${min} to ${max} (got "${raw}")`);
     }
     return value;
   };
@@ -49,14 +49,14 @@ export function paramValue(name: string, param: LabParameter, raw: string): numb
 /** `--variant name=file`, repeatable: the file runs in place of the lab's variant `name`. */
 export function collectSubstitute(raw: string, previous: Record<string, string> = {}): Record<string, string> {
   const match = /^([a-z0-9][a-z0-9-]*)=(.+)$/.exec(raw);
-  if (!match) throw new UsageError('DEVCAP_BAD_OPTION', `--variant takes name=file, e.g. --variant pbkdf2-sync=./my-server.js (got "${raw}")`);
+  if (!match) throw new BadOption(`--variant takes name=file, e.g. --variant pbkdf2-sync=./my-server.js (got "${raw}")`);
   return { ...previous, [match[1]!]: match[2]! };
 }
 
 /** `--claims a,b`: claim ids, comma-separated. */
 export function claimList(raw: string): string[] {
   const ids = raw.split(',').map((id) => id.trim());
-  if (ids.some((id) => !/^[a-z0-9][a-z0-9-]*$/.test(id))) throw new UsageError('DEVCAP_BAD_OPTION', `--claims takes claim ids separated by commas, e.g. --claims ping-p50-sync-vs-async (got "${raw}")`);
+  if (ids.some((id) => !/^[a-z0-9][a-z0-9-]*$/.test(id))) throw new BadOption(`--claims takes claim ids separated by commas, e.g. --claims ping-p50-sync-vs-async (got "${raw}")`);
   return ids;
 }
 
@@ -64,7 +64,7 @@ export function claimList(raw: string): string[] {
 export function pair(raw: string): [string, string] {
   const names = raw.split(',').map((name) => name.trim());
   if (names.length !== 2 || names.some((name) => !/^[a-z0-9][a-z0-9/-]*$/.test(name))) {
-    throw new UsageError('DEVCAP_BAD_OPTION', `--diff takes two names separated by a comma, e.g. --diff pbkdf2-sync,pbkdf2-async (got "${raw}")`);
+    throw new BadOption(`--diff takes two names separated by a comma, e.g. --diff pbkdf2-sync,pbkdf2-async (got "${raw}")`);
   }
   return names as [string, string];
 }

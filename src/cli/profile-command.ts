@@ -9,7 +9,7 @@ import { spawn } from 'node:child_process';
 import { accessSync, constants, copyFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, join, resolve } from 'node:path';
-import { ExitCode, PrerequisiteError, UsageError } from '../errors.js';
+import { BadOption, BadOut, ExitCode, PrerequisiteError, UnknownVariant } from '../errors.js';
 import { ownChild, ownTempDir } from '../harness/cleanup.js';
 import { runLoad, warmUp } from '../harness/load.js';
 import { provide, resolveConfig, type Progress } from '../harness/run-lab.js';
@@ -143,17 +143,17 @@ export function onPath(command: string, path = process.env.PATH ?? ''): string |
 export async function profileCommand(loaded: LoadedLab, wanted: string, options: ProfileOptions, version: string): Promise<number> {
   const { lab } = loaded;
   const names = Object.keys(lab.variants);
-  if (!Object.hasOwn(lab.variants, wanted)) throw new UsageError('DEVCAP_UNKNOWN_VARIANT', `lab ${lab.day} has no variant "${wanted}"; variants: ${names.join(', ')}`);
+  if (!Object.hasOwn(lab.variants, wanted)) throw new UnknownVariant(`lab ${lab.day} has no variant "${wanted}"; variants: ${names.join(', ')}`);
   if (options.clinic !== undefined && !CLINIC_TOOLS.includes(options.clinic)) {
-    throw new UsageError('DEVCAP_BAD_OPTION', `--clinic takes one of ${CLINIC_TOOLS.join(', ')} (got "${options.clinic}")`);
+    throw new BadOption(`--clinic takes one of ${CLINIC_TOOLS.join(', ')} (got "${options.clinic}")`);
   }
   const clinic = options.clinic !== undefined ? onPath('clinic') : undefined;
   if (options.clinic !== undefined && !clinic) {
     throw new PrerequisiteError('DEVCAP_CLINIC_MISSING', 'clinic is not on PATH; install it with npm install -g clinic (Clinic.js, not a devcap dependency), or leave out --clinic for devcap\'s own CPU profile');
   }
-  if (lab.variants[wanted]!.companions) throw new UsageError('DEVCAP_BAD_OPTION', `${lab.slug}/${wanted} runs with companion processes; devcap profile runs a variant alone`);
+  if (lab.variants[wanted]!.companions) throw new BadOption(`${lab.slug}/${wanted} runs with companion processes; devcap profile runs a variant alone`);
   const outDir = resolve(options.out ?? '.');
-  if (!existsSync(outDir) || !statSync(outDir).isDirectory()) throw new UsageError('DEVCAP_BAD_OUT', `--out ${options.out}: no such folder`);
+  if (!existsSync(outDir) || !statSync(outDir).isDirectory()) throw new BadOut(`--out ${options.out}: no such folder`);
 
   const params = resolveParams(loaded, options.set ?? [], [loaded]);
   const config = resolveConfig(loaded, { quick: false, params, version, substitutes: {}, connections: options.connections });

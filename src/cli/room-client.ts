@@ -4,7 +4,7 @@
  * Nothing else goes: not their code, not their environment beyond what the result holds.
  * The rules a name must follow live here, shared with the room, which checks them again.
  */
-import { UsageError } from '../errors.js';
+import { BadOption, BadRoom, UsageError } from '../errors.js';
 import { unresolvable } from '../infra/names.js';
 import type { LabResult } from '../report/result.js';
 
@@ -41,11 +41,11 @@ export function roomTarget(url: string): { resultsUrl: string; code: string } {
   try {
     parsed = new URL(url);
   } catch {
-    throw new UsageError('DEVCAP_BAD_ROOM', `--room ${url}: not a URL; give the one the room printed, e.g. http://192.168.1.20:7420/join/K7QF2M`);
+    throw new BadRoom(`--room ${url}: not a URL; give the one the room printed, e.g. http://192.168.1.20:7420/join/K7QF2M`);
   }
   const match = /^\/join\/([A-Za-z0-9]{4,32})\/?$/.exec(parsed.pathname);
   if (!['http:', 'https:'].includes(parsed.protocol) || !match) {
-    throw new UsageError('DEVCAP_BAD_ROOM', `--room ${url}: give the URL the room printed, with its code: http(s)://host:port/join/CODE`);
+    throw new BadRoom(`--room ${url}: give the URL the room printed, with its code: http(s)://host:port/join/CODE`);
   }
   return { resultsUrl: new URL(`/join/${match[1]}/results`, parsed).href, code: match[1]! };
 }
@@ -53,7 +53,7 @@ export function roomTarget(url: string): { resultsUrl: string; code: string } {
 /** `--room` and `--name` checked before anything runs. */
 export function roomOptions(options: { room?: string; name?: string }): { resultsUrl: string; name: string } | undefined {
   if (options.room === undefined) {
-    if (options.name !== undefined) throw new UsageError('DEVCAP_BAD_OPTION', '--name is the name a room shows: it goes with --room <url>');
+    if (options.name !== undefined) throw new BadOption('--name is the name a room shows: it goes with --room <url>');
     return undefined;
   }
   const { resultsUrl } = roomTarget(options.room);
@@ -68,7 +68,7 @@ export async function checkedRoom(options: { room?: string; name?: string }): Pr
   if (!room) return undefined;
   const host = new URL(room.resultsUrl).hostname.replace(/^\[(.*)\]$/, '$1');
   const why = await unresolvable(host);
-  if (why) throw new UsageError('DEVCAP_BAD_ROOM', `--room ${options.room}: ${host} is not an address or a name this machine resolves (${why}); give the URL the room printed`);
+  if (why) throw new BadRoom(`--room ${options.room}: ${host} is not an address or a name this machine resolves (${why}); give the URL the room printed`);
   return room;
 }
 

@@ -6,7 +6,7 @@ import { randomInt } from 'node:crypto';
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { join, resolve } from 'node:path';
-import { ExitCode, UsageError } from '../errors.js';
+import { BadOption, ExitCode, UsageError } from '../errors.js';
 import { whyNot } from '../harness/folders.js';
 import { prepareStateDir, stateDir } from '../harness/ownership.js';
 import { checkHost } from '../infra/names.js';
@@ -31,7 +31,7 @@ export function roomFiles(dir = stateDir()): { results: string; code: string } {
 /** The room's code: --code, else the one kept from the last start (so the join URL survives a restart), else a new one. */
 function roomCode(given: string | undefined, file: string): string {
   if (given !== undefined) {
-    if (!/^[A-Za-z0-9]{4,32}$/.test(given)) throw new UsageError('DEVCAP_BAD_OPTION', '--code takes 4 to 32 letters and digits');
+    if (!/^[A-Za-z0-9]{4,32}$/.test(given)) throw new BadOption('--code takes 4 to 32 letters and digits');
     return given.toUpperCase();
   }
   if (existsSync(file)) {

@@ -16,7 +16,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
 import { Ajv, type ValidateFunction } from 'ajv';
-import { UsageError } from '../errors.js';
+import { BadHost, PortDenied, UsageError } from '../errors.js';
 import { makeFolder } from '../harness/folders.js';
 import type { LabResult } from '../report/result.js';
 import { renderRoomPage, ROOM_CSP, type RoomSummary } from '../report/room-page.js';
@@ -335,9 +335,9 @@ export async function startRoom(options: RoomOptions): Promise<Room> {
         error.code === 'EADDRINUSE'
           ? new UsageError('DEVCAP_ROOM_PORT_IN_USE', `port ${options.port} is in use: give another with --port (0 for a free one)`)
           : error.code === 'EADDRNOTAVAIL'
-            ? new UsageError('DEVCAP_BAD_HOST', `--host ${options.host} is not an address of this machine; e.g. --host 127.0.0.1, or --host 0.0.0.0 for every interface`)
+            ? new BadHost(`--host ${options.host} is not an address of this machine; e.g. --host 127.0.0.1, or --host 0.0.0.0 for every interface`)
             : error.code === 'EACCES'
-              ? new UsageError('DEVCAP_PORT_DENIED', `port ${options.port} needs privileges on this machine (below 1024); choose one from 1024 up, or --port 0 for a free one`)
+              ? new PortDenied(`port ${options.port} needs privileges on this machine (below 1024); choose one from 1024 up, or --port 0 for a free one`)
               : error,
       ),
     );

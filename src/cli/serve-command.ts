@@ -4,7 +4,7 @@
  * server by hand, and for workshops: the instructor serves, the room sends requests.
  */
 import { createServer } from 'node:net';
-import { ExitCode, PrerequisiteError, UsageError } from '../errors.js';
+import { BadHost, ExitCode, PortDenied, PrerequisiteError, UnknownVariant, UsageError } from '../errors.js';
 import { exitCodeFor } from '../harness/cleanup.js';
 import { checkHost } from '../infra/names.js';
 import { resolvedRedis } from '../infra/redis.js';
@@ -14,10 +14,14 @@ import type { LoadedLab } from '../lab/registry.js';
 import { resolveParams } from './lab-command.js';
 import { openSession, processes } from './session.js';
 
-export interface ServeOptions {
+/** What `serve`'s flags give (the table in options.ts). */
+export interface ServeFlags {
   port?: number;
   host?: string;
   set?: string[];
+}
+
+export interface ServeOptions extends ServeFlags {
   /** Print a live line a second (a terminal with a known width). */
   live: boolean;
 }
@@ -69,9 +73,9 @@ export async function checkListen(host: string, port: number | undefined): Promi
     probe.listen(port ?? 0, host, () => probe.close(() => resolve()));
   }).catch((error: NodeJS.ErrnoException) => {
     if (error.code === 'EADDRINUSE') throw new UsageError('DEVCAP_PORT_IN_USE', `port ${port} is in use; choose another --port or leave it out for a free one`);
-    if (error.code === 'EACCES') throw new UsageError('DEVCAP_PORT_DENIED', `port ${port} needs privileges on this machine (below 1024); choose one from 1024 up, or leave --port out for a free one`);
-    if (error.code === 'EADDRNOTAVAIL') throw new UsageError('DEVCAP_BAD_HOST', `--host ${host} is not an address of this machine; e.g. --host 127.0.0.1, or --host 0.0.0.0 for every interface`);
-    throw new UsageError('DEVCAP_BAD_HOST', `cannot listen on ${host}${port ? ` port ${port}` : ''} (${error.code ?? error.message})`);
+    if (error.code === 'EACCES') throw new PortDenied(`port ${port} needs privileges on this machine (below 1024); choose one from 1024 up, or leave --port out for a free one`);
+    if (error.code === 'EADDRNOTAVAIL') throw new BadHost(`--host ${host} is not an address of this machine; e.g. --host 127.0.0.1, or --host 0.0.0.0 for every interface`);
+    throw new BadHost(`cannot listen on ${host}${port ? ` port ${port}` : ''} (${error.code ?? error.message})`);
   });
 }
 
@@ -80,7 +84,7 @@ export async function serveCommand(loaded: LoadedLab, wanted: string | undefined
   const names = Object.keys(lab.variants);
   const variant = wanted ?? names[0]!;
   if (!Object.hasOwn(lab.variants, variant)) {
-    throw new UsageError('DEVCAP_UNKNOWN_VARIANT', `lab ${lab.day} has no variant "${variant}"; variants: ${names.join(', ')}`);
+    throw new UnknownVariant(`lab ${lab.day} has no variant "${variant}"; variants: ${names.join(', ')}`);
   }
   const host = options.host ?? '127.0.0.1';
   const params = resolveParams(loaded, options.set ?? [], [loaded]);

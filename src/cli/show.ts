@@ -5,7 +5,7 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { UsageError } from '../errors.js';
+import { NoSuchFile, UnknownVariant } from '../errors.js';
 import { SOURCE_LABS_DIR, type LabManifestEntry } from '../lab/registry.js';
 
 export interface ShowOptions {
@@ -29,9 +29,9 @@ export async function sourcesOf(entry: LabManifestEntry): Promise<Map<string, st
 function sourceFile(sources: Map<string, string>, name: string, entry: LabManifestEntry): string {
   const path = sources.get(name) ?? sources.get(`controls/${name}`);
   if (!path) {
-    throw new UsageError('DEVCAP_UNKNOWN_VARIANT', `lab ${entry.day} has no variant or control "${name}"; it has: ${[...sources.keys()].join(', ')}`);
+    throw new UnknownVariant(`lab ${entry.day} has no variant or control "${name}"; it has: ${[...sources.keys()].join(', ')}`);
   }
-  if (!existsSync(path)) throw new UsageError('DEVCAP_NO_SUCH_FILE', `${path} is missing from this install`);
+  if (!existsSync(path)) throw new NoSuchFile(`${path} is missing from this install`);
   return path;
 }
 

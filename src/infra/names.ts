@@ -4,7 +4,7 @@
  * starts: a name that does not resolve is bad input, not a service that dies later.
  */
 import { lookup } from 'node:dns/promises';
-import { UsageError } from '../errors.js';
+import { BadHost } from '../errors.js';
 
 /** How long a name may take to resolve before it is refused (a resolver that does not answer). */
 export const LOOKUP_TIMEOUT_MS = 3000;
@@ -15,9 +15,9 @@ export const LOOKUP_TIMEOUT_MS = 3000;
  * interface (and node warns it is deprecated).
  */
 export async function checkHost(host: string): Promise<void> {
-  if (!host.trim()) throw new UsageError('DEVCAP_BAD_HOST', '--host takes an address or a name, e.g. --host 127.0.0.1 or --host 0.0.0.0 (got "")');
+  if (!host.trim()) throw new BadHost('--host takes an address or a name, e.g. --host 127.0.0.1 or --host 0.0.0.0 (got "")');
   const why = await unresolvable(host);
-  if (why) throw new UsageError('DEVCAP_BAD_HOST', `--host ${host} is not an address or a name this machine resolves (${why}); e.g. --host 127.0.0.1 or --host 0.0.0.0`);
+  if (why) throw new BadHost(`--host ${host} is not an address or a name this machine resolves (${why}); e.g. --host 127.0.0.1 or --host 0.0.0.0`);
 }
 
 /** Why `name` does not resolve here, in a few words; null when it does. */

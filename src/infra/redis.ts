@@ -11,7 +11,7 @@ import { accessSync, constants } from 'node:fs';
 import { isIP } from 'node:net';
 import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
-import { HarnessError, PrerequisiteError, UsageError } from '../errors.js';
+import { BadOption, HarnessError, PrerequisiteError, UsageError } from '../errors.js';
 import type { ProcessHost } from './host.js';
 import { freePort } from '../lab/helpers.js';
 import { unresolvable } from './names.js';
@@ -68,12 +68,12 @@ export function givenRedis(option: string | undefined, allowRemote: boolean, env
   try {
     parsed = new URL(given.url);
   } catch {
-    throw new UsageError('DEVCAP_BAD_OPTION', `${given.origin} takes a URL such as redis://127.0.0.1:6379 (got "${redactedUrl(given.url)}")`);
+    throw new BadOption(`${given.origin} takes a URL such as redis://127.0.0.1:6379 (got "${redactedUrl(given.url)}")`);
   }
   if (parsed.protocol !== 'redis:' && parsed.protocol !== 'rediss:') {
-    throw new UsageError('DEVCAP_BAD_OPTION', `${given.origin} takes a redis:// or rediss:// URL (got "${redactedUrl(given.url)}")`);
+    throw new BadOption(`${given.origin} takes a redis:// or rediss:// URL (got "${redactedUrl(given.url)}")`);
   }
-  if (!parsed.hostname) throw new UsageError('DEVCAP_BAD_OPTION', `${given.origin} takes a URL with a host, such as redis://127.0.0.1:6379 (got "${redactedUrl(given.url)}")`);
+  if (!parsed.hostname) throw new BadOption(`${given.origin} takes a URL with a host, such as redis://127.0.0.1:6379 (got "${redactedUrl(given.url)}")`);
   if (!allowRemote && !isLoopbackHost(parsed.hostname)) {
     throw new UsageError(
       'DEVCAP_REMOTE_REDIS',

@@ -1,7 +1,7 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { UsageError } from '../errors.js';
+import { UnknownLab } from '../errors.js';
 import type { AnyLab, ExerciseDefinition, Requirement } from './types.js';
 
 /** Compiled labs live in dist/labs/NN-topic/; their READMEs stay in labs/NN-topic/. */
@@ -62,7 +62,7 @@ export function findLab<T>(items: T[], target: string, labOf: (item: T) => { day
   const found = items.find((item) => labOf(item).day === day || labOf(item).slug === target);
   if (found) return found;
   const known = items.map((item) => `${labOf(item).day} (${labOf(item).slug})`).join(', ');
-  throw new UsageError('DEVCAP_UNKNOWN_LAB', `no lab "${target}"; labs: ${known}, or "all"`);
+  throw new UnknownLab(`no lab "${target}"; labs: ${known}, or "all"`);
 }
 
 /** `2`, `02`, `event-loop` or `all`. */
