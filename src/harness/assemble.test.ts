@@ -4,6 +4,7 @@ import type { LoadedLab } from '../lab/registry.js';
 import type { AnyLab } from '../lab/types.js';
 import type { ClaimResult, Environment, RoundRun, RunConfig } from '../report/result.js';
 import { assemble, runWarnings } from './assemble.js';
+import { PhaseClock, RUN_PHASES } from './phases.js';
 import type { ProvidedRun } from './run-context.js';
 
 // Two loaded variants and one skipped for want of Redis; a claim on each pair, a scenario,
@@ -45,12 +46,19 @@ const run = {
   table: metrics,
   startedAt: '2026-12-03T15:00:00.000Z',
   startedMs: 0,
+  clock: new PhaseClock(),
   provided: { env: {}, redis: null, services: [{ name: 'database', summary: 'd' }], skipped: [{ variant: 'cached', requires: ['redis'], reason: 'no redis-server' }] },
 } as unknown as ProvidedRun;
 const plan = { ran: 3, cap: 7, looks: [3, 5, 7], level: 0.98, stopped: 'decided' as const };
 
 describe('assemble', () => {
   const result = assemble(run, { runs, plan, scenarios: [scenario] });
+
+  it("says where the wall time went: the run's clock, the final judging included", () => {
+    expect(Object.keys(result.timing!.phasesMs)).toEqual([...RUN_PHASES]);
+    expect(result.timing!.aroundLoadMs).toBe(result.wallTimeMs - result.timing!.phasesMs.load);
+    expect(result.timing!.phasesMs.judge + result.timing!.otherMs).toBeLessThanOrEqual(result.wallTimeMs + 1);
+  });
 
   it('judges each claim on the runs, marks the ones a skipped variant needs, and takes the scenario as it ran', () => {
     expect(result.claims.map((claim) => [claim.id, claim.verdict])).toEqual([
