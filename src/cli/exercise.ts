@@ -183,7 +183,7 @@ export async function checkOnce(loaded: LoadedLab, entry: LabManifestEntry, exer
   const copy = await runnableCopy(path, labDir);
   const substitutes = Object.fromEntries(exercise.replaces.map((name) => [name, copy]));
   const params = resolveParams(loaded, [], [loaded]);
-  const result = await runLab(loaded, { quick: true, maxRounds: exercise.rounds, params, version, substitutes, claims: exercise.claims, stopOnWrongAnswers: true, redis: await resolvedRedis(undefined, false) }, progress).catch((error: unknown) => {
+  const result = await runLab(loaded, { quick: true, maxRounds: exercise.rounds, params, version, substitutes, claims: exercise.claims, check: true, redis: await resolvedRedis(undefined, false) }, progress).catch((error: unknown) => {
     // The learner's server that crashed or never answered: say it is theirs, by its own name.
     if (error instanceof HarnessError && ['DEVCAP_VARIANT_CRASHED', 'DEVCAP_NOT_READY'].includes(error.code)) {
       const hint = error.code === 'DEVCAP_NOT_READY' ? " (does it end with serve(app), from 'devcap/serve'?)" : '';

@@ -63,7 +63,7 @@ export interface EvaluationContext {
   level?: number;
 }
 
-type JudgedClaim = RatioClaim<string, string> | ThresholdClaim<string, string> | CountClaim<string, string> | ModelClaim<string, string>;
+export type JudgedClaim = RatioClaim<string, string> | ThresholdClaim<string, string> | CountClaim<string, string> | ModelClaim<string, string>;
 
 /** Below this many pings in a round, a side-stream "p99" is really its slowest few: say so. */
 export const FEW_PINGS = 100;

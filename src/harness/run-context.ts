@@ -22,11 +22,11 @@ export interface RunOptions {
   /** `--variant name=file`: absolute paths of programs run in place of the lab's own variants. */
   substitutes?: Record<string, string>;
   /**
-   * `check`: the substituted files run first in the first round, and the first run in which
-   * one answers wrongly ends the rounds (stopped: `wrong-answers`): however fast, it is wrong,
-   * and more rounds cannot change that.
+   * `devcap check`: the rounds end as soon as the substituted file cannot pass. It runs first
+   * in the first round, and its first run with a wrong answer ends them (`wrong-answers`);
+   * so does a claim invalid, or contradicted at a look (`cannot-pass`).
    */
-  stopOnWrongAnswers?: boolean;
+  check?: boolean;
   /** `--claims a,b`: evaluate only these claims, and run only what they need. */
   claims?: string[];
   /** `--redis-url` / `DEVCAP_REDIS_URL`, already checked; else a private redis-server. */

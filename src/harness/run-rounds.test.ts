@@ -62,7 +62,7 @@ describe('decidedBy', () => {
       config,
       table: metrics,
       clock: new PhaseClock(),
-      options: { rounds, stopOnWrongAnswers: check },
+      options: { rounds, check },
       provided: { skipped: skipped.map((variant) => ({ variant, requires: ['redis'], reason: '' })) },
     }) as unknown as ProvidedRun;
   const invalidFast = (list: RoundRun[]) => list.map((entry) => (entry.variant === 'fast' && entry.round === 0 ? { ...entry, invalid: '3 wrong answers' } : entry));

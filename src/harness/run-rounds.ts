@@ -3,7 +3,7 @@ import { performance } from 'node:perf_hooks';
 import { claimVariants } from '../lab/types.js';
 import type { ClaimResult, RoundRun, RoundsPlan } from '../report/result.js';
 import { Calibrator } from './calibrator.js';
-import { evaluateClaim, invalidOn } from './evaluate.js';
+import { evaluateClaim, invalidOn, type JudgedClaim } from './evaluate.js';
 import { labHeader } from './plan.js';
 import { isSkippedIn, type ProvidedRun, type RunContext } from './run-context.js';
 import { runOnce } from './run-once.js';
@@ -13,7 +13,7 @@ import { answeredWrongly } from './validity.js';
 /**
  * Whether the rounds can stop on these runs: at a look (`atLook`), every judged claim
  * decided at this level; after any round, every judged claim invalid (an invalid run makes
- * its claims invalid for good). A check (`stopOnWrongAnswers`) stops as soon as it cannot
+ * its claims invalid for good). A check (`options.check`) stops as soon as it cannot
  * pass: one claim invalid after any round, or contradicted at a look.
  */
 export type Decided = (runs: RoundRun[], level: number, atLook: boolean) => false | 'decided' | 'cannot-pass';
@@ -41,11 +41,10 @@ export function decidedBy(run: ProvidedRun): Decided | undefined {
   if (run.options.rounds !== undefined) return undefined;
   const { loaded, config, table } = run;
   const isSkipped = isSkippedIn(run.provided);
-  const judgedClaims = loaded.lab.claims.filter((claim) => claim.kind !== 'scenario' && !claimVariants(claim).some(isSkipped));
-  const check = run.options.stopOnWrongAnswers === true;
+  const judged = loaded.lab.claims.filter((claim): claim is JudgedClaim => claim.kind !== 'scenario' && !claimVariants(claim).some(isSkipped));
+  const check = run.options.check === true;
   return (runs, level, atLook) =>
     run.clock.timeSync('judge', () => {
-      const judged = judgedClaims.filter((claim) => claim.kind !== 'scenario');
       const invalid = judged.filter((claim) => invalidOn(claim, runs, config.claimsAtConnections));
       if (invalid.length === judged.length && judged.length) return 'decided';
       if (check && invalid.length) return 'cannot-pass';
@@ -77,7 +76,7 @@ export async function runRounds(run: ProvidedRun, decided: Decided | undefined):
   let total = config.connections.length * config.rounds * names.length;
   const started = performance.now();
   // A check's file first: its wrong answers end the run before the others are loaded.
-  const substituted = (name: string) => run.options.stopOnWrongAnswers === true && name in config.substitutes;
+  const substituted = (name: string) => run.options.check === true && name in config.substitutes;
   const first = [...names.filter(substituted), ...names.filter((name) => !substituted(name))];
   rounds: for (const connections of config.connections) {
     const judged = connections === config.claimsAtConnections;
