@@ -15,6 +15,8 @@ type Service = (typeof SERVICES)[number];
 const UNREACHED_LIMIT = '1000000';
 /** The limit of the rate-limit scenario: requests a minute per client, over all routes together. */
 const LIMIT = 10;
+/** A second client: another loopback address, so the gateway sees another `req.ip`. */
+const OTHER_CLIENT = '127.0.0.2';
 /** Dashboards a client assembles itself after each load, from three proxied calls. */
 const CLIENT_DASHBOARDS = 1;
 
@@ -252,6 +254,12 @@ export default defineLab({
       summary: 'a gateway whose rate limit guards /dashboard only',
       rejects: ['rate-limit-holds-for-every-route'],
     },
+    'one-counter-for-everyone': {
+      file: 'controls/one-counter-for-everyone.js',
+      replaces: 'gateway-limited',
+      summary: 'a gateway whose rate limit keeps one counter for every client together',
+      rejects: ['rate-limit-holds-for-every-route'],
+    },
   },
   claims: [
     // Judged against the model, round by round: with --set the lesson stays true where a fixed ratio would not.
@@ -405,7 +413,7 @@ export default defineLab({
     {
       kind: 'scenario',
       id: 'rate-limit-holds-for-every-route',
-      statement: `The gateway's limit of ${LIMIT} requests a minute counts every route together, and a refused request reaches no service.`,
+      statement: `The gateway's limit of ${LIMIT} requests a minute counts every route together for each client, a refused request reaches no service, and another client has a count of its own.`,
       variant: 'gateway-limited',
       steps: [
         { name: '3 dashboards: 200', path: '/dashboard', headers: signedIn, repeat: 3, expectStatus: 200 },
@@ -413,7 +421,8 @@ export default defineLab({
         { name: '3 proxied /orders: 200', path: '/orders', headers: signedIn, repeat: 3, expectStatus: 200 },
         { name: `3 proxied /notifications: the ${LIMIT}th is served, the rest refused`, path: '/notifications', headers: signedIn, repeat: 3, expectStatusCounts: { 200: 1, 429: 2 } },
         { name: '2 more dashboards: 429, with Retry-After', path: '/dashboard', headers: signedIn, repeat: 2, expectStatus: 429, check: (response) => (Number(response.headers['retry-after']) > 0 ? null : 'no Retry-After header') },
-        servicesReceived('the services received the served requests only', { profile: 6, orders: 6, notifications: 4 }),
+        { name: `another client (${OTHER_CLIENT}), same token: a count of its own, ${LIMIT} /profile served, the next refused`, path: '/profile', from: OTHER_CLIENT, headers: signedIn, repeat: LIMIT + 1, expectStatusCounts: { 200: LIMIT, 429: 1 } },
+        servicesReceived('the services received the served requests only', { profile: 6 + LIMIT, orders: 6, notifications: 4 }),
       ],
     },
   ],
