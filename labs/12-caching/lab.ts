@@ -232,6 +232,12 @@ export default defineLab({
       summary: 'a Redis cache that forgets to delete the list on a write',
       rejects: ['redis-cache-invalidated-on-write'],
     },
+    'coalescer-keeps-every-answer': {
+      file: 'controls/coalescer-keeps-every-answer.js',
+      replaces: 'redis-cache-coalesced',
+      summary: 'a coalescing cache that never deletes a settled query from its in-flight map',
+      rejects: ['coalesced-cache-invalidated-on-write'],
+    },
     'in-process-cache-without-invalidation': {
       file: 'controls/in-process-cache-without-invalidation.js',
       replaces: 'in-process-cache',
@@ -304,6 +310,14 @@ export default defineLab({
       statement: 'A price change deletes the cached list in Redis: the next read shows the new price.',
       variant: 'redis-cache-aside',
       steps: invalidationSteps(111.11),
+    },
+    {
+      kind: 'scenario',
+      id: 'coalesced-cache-invalidated-on-write',
+      statement: 'With coalescing too, a price change shows in the next read: a query that has answered is not kept as a second cache.',
+      variant: 'redis-cache-coalesced',
+      // The first write empties Redis, so the first read is a miss that goes through the in-flight map.
+      steps: [{ ...invalidationSteps(333.33)[1]!, name: "change product 1's price to 333.33, so the next read misses Redis" }, ...invalidationSteps(444.44)],
     },
     {
       kind: 'scenario',
