@@ -1,7 +1,6 @@
 import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { b64, bearer, hs256, nowSec } from '../../fixtures/tokens.js';
-import { type CompanionDefinition, defineLab, HarnessError, type ScenarioContext, type ScenarioResponse, type ScenarioStep, send } from 'devcap/lab';
+import { b64, bearer, type CompanionDefinition, defineLab, HarnessError, hs256, nowSec, type ScenarioContext, type ScenarioResponse, type ScenarioStep, send } from 'devcap/lab';
 import { parts } from './services/parts.js';
 
 /** The users the load signs in as, in turn: a dashboard assembled for the wrong user is wrong. */

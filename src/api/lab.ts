@@ -7,6 +7,7 @@ export { defineLab } from '../lab/define.js';
 export type * from '../lab/types.js';
 export { send, timeToFirstByte, HttpFailure, type HttpRequest, type HttpAnswer } from '../lab/http.js';
 export { queryDatabase, databaseStats, queryKey, type DatabaseStats } from '../lab/database.js';
+export { b64, nowSec, bearer, hs256, readPayload, tokenOf, credentials, userId, loginAs, LOAD_USERS, protectedRouteLoad, type LoadUser, type ProtectedAnswer } from '../lab/auth.js';
 export { JSON_HEADERS, sleep, waitUntil, quantile, median, freePort, sendConcurrently } from '../lab/helpers.js';
 export { DevcapError, HarnessError, UsageError, PrerequisiteError } from '../errors.js';
 export { VariantProcess as OwnedServer, type StartOptions as OwnedServerOptions } from '../harness/variant-process.js';
