@@ -9,7 +9,7 @@ export { send, timeToFirstByte, HttpFailure, type HttpRequest, type HttpAnswer }
 export { queryDatabase, databaseStats, queryKey, type DatabaseStats } from '../lab/database.js';
 export { b64, nowSec, bearer, hs256, readPayload, tokenOf, credentials, userId, loginAs, LOAD_USERS, protectedRouteLoad, type LoadUser, type ProtectedAnswer } from '../lab/auth.js';
 export { JSON_HEADERS, sleep, waitUntil, quantile, median, freePort, sendConcurrently } from '../lab/helpers.js';
-export { DevcapError, HarnessError, UsageError, PrerequisiteError } from '../errors.js';
+export { DevcapError, HarnessError, UsageError, PrerequisiteError, DriveFailed, ScriptFailed, SpawnFailed } from '../errors.js';
 export { VariantProcess as OwnedServer, type StartOptions as OwnedServerOptions } from '../harness/variant-process.js';
 export { ownChild as ownProcess } from '../harness/cleanup.js';
 export type { LabServices } from '../harness/lab-services.js';
