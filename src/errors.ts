@@ -56,34 +56,55 @@ export class HarnessError<C extends Code = Code> extends DevcapError {
   }
 }
 
-/** The base of an error class with one code and one exit code: a call site gives only the message. */
-function coded<C extends Code>(code: C, exitCode: number) {
-  return class extends DevcapError {
+/** A general class that refuses the codes with a class of their own; `coded` gives it the one code. */
+type Refusing = new (code: never, message: string) => DevcapError;
+
+/**
+ * The base of an error class with one code: a call site gives only the message, and the
+ * exit code is the general class's (`UsageError` 2, `HarnessError` 4), which the class
+ * also stays an instance of.
+ */
+function coded<C extends Code>(code: C, Base: Refusing) {
+  return class extends Base {
     declare readonly code: C;
     constructor(message: string) {
-      super(code, message, exitCode);
+      super(code as never, message);
     }
   };
 }
 
 /** A flag's value (or its environment variable's) that is malformed or out of range, or flags that do not go together. */
-export class BadOption extends coded('DEVCAP_BAD_OPTION', ExitCode.usage) {}
+export class BadOption extends coded('DEVCAP_BAD_OPTION', UsageError) {}
 /** `--host` (or a room URL's host) that is not an address or name of this machine. */
-export class BadHost extends coded('DEVCAP_BAD_HOST', ExitCode.usage) {}
+export class BadHost extends coded('DEVCAP_BAD_HOST', UsageError) {}
 /** A lab that is not in the manifest (a day or a slug). */
-export class UnknownLab extends coded('DEVCAP_UNKNOWN_LAB', ExitCode.usage) {}
+export class UnknownLab extends coded('DEVCAP_UNKNOWN_LAB', UsageError) {}
 /** A variant the lab does not have. */
-export class UnknownVariant extends coded('DEVCAP_UNKNOWN_VARIANT', ExitCode.usage) {}
+export class UnknownVariant extends coded('DEVCAP_UNKNOWN_VARIANT', UsageError) {}
 /** A file named on the command line that is not there. */
-export class NoSuchFile extends coded('DEVCAP_NO_SUCH_FILE', ExitCode.usage) {}
+export class NoSuchFile extends coded('DEVCAP_NO_SUCH_FILE', UsageError) {}
 /** A port this user may not listen on. */
-export class PortDenied extends coded('DEVCAP_PORT_DENIED', ExitCode.usage) {}
+export class PortDenied extends coded('DEVCAP_PORT_DENIED', UsageError) {}
 /** `--out` that cannot be written. */
-export class BadOut extends coded('DEVCAP_BAD_OUT', ExitCode.usage) {}
+export class BadOut extends coded('DEVCAP_BAD_OUT', UsageError) {}
 /** `--room` that is not a room's join URL. */
-export class BadRoom extends coded('DEVCAP_BAD_ROOM', ExitCode.usage) {}
+export class BadRoom extends coded('DEVCAP_BAD_ROOM', UsageError) {}
 /** A file given to `compare` that is not a lab result. */
-export class BadResult extends coded('DEVCAP_BAD_RESULT', ExitCode.usage) {}
+export class BadResult extends coded('DEVCAP_BAD_RESULT', UsageError) {}
+
+/** A run that would not fit this machine (its memory, its open-file limit): the flags to lower are in the message. */
+export class TooBig extends coded('DEVCAP_TOO_BIG', UsageError) {}
+
+/** A variant (or a process a lab starts) that did not announce its port, or announced it and never answered its ready path. */
+export class NotReady extends coded('DEVCAP_NOT_READY', HarnessError) {}
+/** A process that could not be started at all (the spawn itself failed). */
+export class SpawnFailed extends coded('DEVCAP_SPAWN_FAILED', HarnessError) {}
+/** A lab's calibration that failed or took too long. */
+export class CalibrationFailed extends coded('DEVCAP_CALIBRATION_FAILED', HarnessError) {}
+/** A lab's drive (what it does to a variant beside the load) that got an answer it cannot go on from, or waited in vain. */
+export class DriveFailed extends coded('DEVCAP_DRIVE_FAILED', HarnessError) {}
+/** A script a lab runs that failed, timed out or reported what it should not. */
+export class ScriptFailed extends coded('DEVCAP_SCRIPT_FAILED', HarnessError) {}
 
 const OWN_CODES = [
   'DEVCAP_BAD_OPTION',
@@ -95,4 +116,10 @@ const OWN_CODES = [
   'DEVCAP_BAD_OUT',
   'DEVCAP_BAD_ROOM',
   'DEVCAP_BAD_RESULT',
+  'DEVCAP_TOO_BIG',
+  'DEVCAP_NOT_READY',
+  'DEVCAP_SPAWN_FAILED',
+  'DEVCAP_CALIBRATION_FAILED',
+  'DEVCAP_DRIVE_FAILED',
+  'DEVCAP_SCRIPT_FAILED',
 ] as const;

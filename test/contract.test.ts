@@ -142,6 +142,47 @@ describe('labs reach the harness only through devcap/lab', () => {
   });
 });
 
+/**
+ * The functions a fixtures file exports: fixtures/ holds data (rows, schemas, queries, the
+ * tables a lab declares), and code a lab calls lives in `devcap/lab`. A generator of seed rows
+ * (`export function*`) is data made at startup, and is allowed.
+ */
+function fixtureFunctions(dir: string): string[] {
+  const found: string[] = [];
+  const exported = /^export\s+(?:async\s+)?function\s+(\w+)|^export\s+const\s+(\w+)\s*(?::[^=]+)?=\s*(?:async\s+)?(?:\([^)]*\)|\w+)\s*(?::[^=]+)?=>/gm;
+  for (const name of readdirSync(dir).filter((file) => /\.(ts|mts|js|mjs)$/.test(file) && !/\.test\./.test(file))) {
+    for (const match of readFileSync(join(dir, name), 'utf8').matchAll(exported)) found.push(`${name} exports ${match[1] ?? match[2]}`);
+  }
+  return found;
+}
+
+describe('fixtures/ holds data only', () => {
+  it('no fixtures file exports a function (seed-row generators aside)', () => {
+    expect(fixtureFunctions(fileURLToPath(new URL('../fixtures', import.meta.url)))).toEqual([]);
+  });
+
+  it('catches a planted function (positive control)', () => {
+    const root = mkdtempSync(join(tmpdir(), 'devcap-fixtures-'));
+    try {
+      writeFileSync(
+        join(root, 'x.ts'),
+        [
+          'export const ROWS: [number, string][] = [[1, "a"]];',
+          'export function* rows(): Generator<[number]> { yield [1]; }',
+          'export function loginAs(name: string) { return name; }',
+          'export async function fetchIt() {}',
+          'export const userId = (name: string): number => name.length;',
+          'export const bare = async n => n;',
+        ].join('\n'),
+      );
+      writeFileSync(join(root, 'x.test.ts'), 'export function helper() {}\n');
+      expect(fixtureFunctions(root)).toEqual(['x.ts exports loginAs', 'x.ts exports fetchIt', 'x.ts exports userId', 'x.ts exports bare']);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
 /** The folders of a lab whose files run as servers (variants, controls, companion services) or are a learner's (exercise/). */
 const SERVER_FOLDERS = ['variants', 'controls', 'services', 'exercise'];
 /** What of devcap such a file may import: the world a lab server talks to. */

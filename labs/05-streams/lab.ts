@@ -7,7 +7,7 @@ import { performance } from 'node:perf_hooks';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { fileURLToPath } from 'node:url';
-import { defineLab, HarnessError, OwnedServer, ownProcess, timeToFirstByte } from 'devcap/lab';
+import { defineLab, OwnedServer, ownProcess, ScriptFailed, SpawnFailed, timeToFirstByte } from 'devcap/lab';
 
 const MiB = 1024 * 1024;
 /** fs.createReadStream's default chunk size (its highWaterMark). */
@@ -319,9 +319,9 @@ async function slowClientGrowth(server: OwnedServer, windowMs: number): Promise<
 /** Runs a line-counting script with the usage reporter preloaded, and checks its count. */
 async function runScript(script: string, filePath: string, expectedLines: number): Promise<{ maxRssBytes: number; wallMs: number }> {
   const result = await runWithUsage([here(script), filePath]);
-  if (!result.usage) throw new HarnessError('DEVCAP_SCRIPT_FAILED', `${script} reported no usage: ${result.stderr.trim()}`);
+  if (!result.usage) throw new ScriptFailed(`${script} reported no usage: ${result.stderr.trim()}`);
   if (Number(result.stdout) !== expectedLines) {
-    throw new HarnessError('DEVCAP_SCRIPT_FAILED', `${script} counted ${result.stdout.trim()} lines, expected ${expectedLines}`);
+    throw new ScriptFailed(`${script} counted ${result.stdout.trim()} lines, expected ${expectedLines}`);
   }
   return result.usage;
 }
@@ -340,12 +340,12 @@ function runWithUsage(args: string[]): Promise<{ stdout: string; stderr: string;
     (child.stdio[3] as Readable).setEncoding('utf8').on('data', (text: string) => (usage += text));
     child.on('error', (error) => {
       void release();
-      reject(new HarnessError('DEVCAP_SPAWN_FAILED', `${args[0]} could not start: ${error.message}`));
+      reject(new SpawnFailed(`${args[0]} could not start: ${error.message}`));
     });
     child.on('close', (code, signal) => {
       void release();
-      if (signal) reject(new HarnessError('DEVCAP_SCRIPT_FAILED', `${args[0]} did not finish within ${SCRIPT_TIMEOUT_MS / 1000} s`));
-      else if (code !== 0) reject(new HarnessError('DEVCAP_SCRIPT_FAILED', `${args[0]} exited with code ${code}: ${stderr.trim()}`));
+      if (signal) reject(new ScriptFailed(`${args[0]} did not finish within ${SCRIPT_TIMEOUT_MS / 1000} s`));
+      else if (code !== 0) reject(new ScriptFailed(`${args[0]} exited with code ${code}: ${stderr.trim()}`));
       else resolve({ stdout, stderr, usage: usage ? (JSON.parse(usage) as { maxRssBytes: number; wallMs: number }) : null });
     });
   });

@@ -1,9 +1,8 @@
 import { generateKeyPairSync } from 'node:crypto';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { b64, bearer, hs256, loginAs, nowSec, protectedRouteLoad, readPayload, tokenOf } from '../../fixtures/tokens.js';
 import { USER_TABLES } from '../../fixtures/users.js';
-import { defineLab, type ScenarioContext, type ScenarioResponse, type ScenarioStep } from 'devcap/lab';
+import { b64, bearer, defineLab, hs256, loginAs, nowSec, protectedRouteLoad, readPayload, type ScenarioContext, type ScenarioResponse, type ScenarioStep, tokenOf } from 'devcap/lab';
 
 /** The HMAC secret of the HS256 variants (a learner's JWT_SECRET): the scenarios forge with it and with a wrong one. */
 const SECRET = 'lab-08-secret-keep-it-out-of-git-and-at-least-32-bytes';

@@ -1,7 +1,6 @@
 import { setTimeout as sleep } from 'node:timers/promises';
-import { bearer, loginAs, nowSec, protectedRouteLoad, readPayload, tokenOf } from '../../fixtures/tokens.js';
-import { USER_TABLES, userId } from '../../fixtures/users.js';
-import { defineLab, type ScenarioContext, type ScenarioStep } from 'devcap/lab';
+import { USER_TABLES } from '../../fixtures/users.js';
+import { bearer, defineLab, loginAs, nowSec, protectedRouteLoad, readPayload, type ScenarioContext, type ScenarioStep, tokenOf, userId } from 'devcap/lab';
 
 /** The variants' secrets: one for access tokens, one for the stateless refresh tokens. */
 const ACCESS_SECRET = 'lab-09-access-secret-keep-it-out-of-git-32-bytes';

@@ -1,7 +1,6 @@
-import { b64, bearer, hs256, loginAs, protectedRouteLoad, readPayload, tokenOf } from '../../fixtures/tokens.js';
 import { SHOP_TABLES } from '../../fixtures/shop.js';
-import { USER_TABLES, userId } from '../../fixtures/users.js';
-import { defineLab, JSON_HEADERS, queryDatabase, type ScenarioContext, type ScenarioStep } from 'devcap/lab';
+import { USER_TABLES } from '../../fixtures/users.js';
+import { b64, bearer, defineLab, hs256, JSON_HEADERS, loginAs, protectedRouteLoad, queryDatabase, readPayload, type ScenarioContext, type ScenarioStep, tokenOf, userId } from 'devcap/lab';
 
 /** The HMAC secret every variant signs and verifies with (a learner's JWT_SECRET). */
 const SECRET = 'lab-10-secret-keep-it-out-of-git-and-at-least-32-bytes';

@@ -1,5 +1,5 @@
 import { Agent } from 'node:http';
-import { type Answer, databaseStats, defineLab, type ExpectedAnswer, HarnessError, queryDatabase, queryKey, type ScenarioResponse, send, sendConcurrently } from 'devcap/lab';
+import { type Answer, databaseStats, defineLab, DriveFailed, type ExpectedAnswer, queryDatabase, queryKey, type ScenarioResponse, send, sendConcurrently } from 'devcap/lab';
 import { SHOP_TABLES } from '../../fixtures/shop.js';
 import { cacheKey } from './variants/cache-key.js';
 
@@ -43,7 +43,7 @@ type Got = Answer & { path: string };
 
 async function get(port: number, path: string, agent: Agent): Promise<Got> {
   const { status, headers, body } = await send({ port, path, agent, timeoutMs: 10_000 });
-  if (status !== 200) throw new HarnessError('DEVCAP_DRIVE_FAILED', `GET ${path} answered ${status}`);
+  if (status !== 200) throw new DriveFailed(`GET ${path} answered ${status}`);
   return { status, headers, body, path };
 }
 

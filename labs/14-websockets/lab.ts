@@ -1,4 +1,4 @@
-import { defineLab, HarnessError, quantile, type ScenarioContext, type VariantProcesses } from 'devcap/lab';
+import { defineLab, DriveFailed, quantile, type ScenarioContext, type VariantProcesses } from 'devcap/lab';
 
 /** Messages published after each load, 100 ms apart (several moments of a busy machine, not one); every client should get each. */
 const PUBLISHES = 5;
@@ -24,7 +24,7 @@ const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
 function clientsPort(processes: VariantProcesses): number {
   const clients = processes.companions.clients?.[0];
-  if (!clients) throw new HarnessError('DEVCAP_DRIVE_FAILED', 'the client process is missing');
+  if (!clients) throw new DriveFailed('the client process is missing');
   return clients.port;
 }
 
@@ -44,7 +44,7 @@ async function publish(port: number, tag: string): Promise<number> {
     body: JSON.stringify({ tag, sentAt }),
     signal: AbortSignal.timeout(10_000),
   });
-  if (response.status !== 201) throw new HarnessError('DEVCAP_DRIVE_FAILED', `POST /publish answered ${response.status}`);
+  if (response.status !== 201) throw new DriveFailed(`POST /publish answered ${response.status}`);
   return sentAt;
 }
 
@@ -161,7 +161,7 @@ export default defineLab({
     // Nothing was published during the load (it asks GET /health), so the clients' last second
     // is an idle second: what they cost while nothing changes.
     const idle = (await clientStats(processes, 1000)).window;
-    if (!idle || idle.ms < 500) throw new HarnessError('DEVCAP_DRIVE_FAILED', 'the client process has no idle window to report');
+    if (!idle || idle.ms < 500) throw new DriveFailed('the client process has no idle window to report');
     // A fresh process runs its first publish on cold code (lazily compiled, not yet
     // optimised): one message, not counted, takes that path first.
     await publish(port, `round${round}-warm-up`);
@@ -182,7 +182,7 @@ export default defineLab({
       }
     }
     const delivered = tags.reduce((sum, tag) => sum + (stats.receipts[tag]?.length ?? 0), 0);
-    if (delivered === 0) throw new HarnessError('DEVCAP_DRIVE_FAILED', `none of the ${stats.clients} clients received any of ${PUBLISHES} messages`);
+    if (delivered === 0) throw new DriveFailed(`none of the ${stats.clients} clients received any of ${PUBLISHES} messages`);
     // A message a client never received counts as received when the lab stopped waiting for
     // it (a lower bound on its delay), so the quantiles are over every client and every
     // message, not over those that arrived.

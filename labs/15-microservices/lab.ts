@@ -1,6 +1,6 @@
 import { Agent } from 'node:http';
 import { setTimeout as sleep } from 'node:timers/promises';
-import { type CompanionDefinition, defineLab, HarnessError, JSON_HEADERS, quantile, type ScenarioContext, type ScenarioResponse, send, sendConcurrently } from 'devcap/lab';
+import { type CompanionDefinition, defineLab, DriveFailed, JSON_HEADERS, quantile, type ScenarioContext, type ScenarioResponse, send, sendConcurrently } from 'devcap/lab';
 import { hopRoundTripMs } from './measure/hop.js';
 
 /** Every order of the load: user 42 buys one unit of SKU-0007. */
@@ -72,7 +72,7 @@ async function eventually(test: () => boolean, timeoutMs = 2000): Promise<boolea
 
 async function placeOrder(port: number, agent: Agent, requestId?: string): Promise<void> {
   const { status } = await postOrder(port, ORDER, agent, requestId);
-  if (status !== 201) throw new HarnessError('DEVCAP_DRIVE_FAILED', `POST /orders answered ${status}`);
+  if (status !== 201) throw new DriveFailed(`POST /orders answered ${status}`);
 }
 
 /** Orders for `durationMs`, `concurrency` at a time on as many kept-alive connections; how many were placed. */
@@ -85,7 +85,7 @@ async function totalCpuMs(ports: number[]): Promise<number> {
   const readings = await Promise.all(
     ports.map(async (port) => {
       const { status, body } = await send({ port, path: '/metrics', timeoutMs: 10_000 });
-      if (status !== 200) throw new HarnessError('DEVCAP_DRIVE_FAILED', `GET /metrics answered ${status}`);
+      if (status !== 200) throw new DriveFailed(`GET /metrics answered ${status}`);
       return (JSON.parse(body) as { cpuMs: number }).cpuMs;
     }),
   );

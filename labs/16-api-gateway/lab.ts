@@ -1,7 +1,6 @@
 import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { b64, bearer, hs256, nowSec } from '../../fixtures/tokens.js';
-import { type CompanionDefinition, defineLab, HarnessError, type ScenarioContext, type ScenarioResponse, type ScenarioStep, send } from 'devcap/lab';
+import { b64, bearer, type CompanionDefinition, defineLab, DriveFailed, hs256, nowSec, type ScenarioContext, type ScenarioResponse, type ScenarioStep, send } from 'devcap/lab';
 import { parts } from './services/parts.js';
 
 /** The users the load signs in as, in turn: a dashboard assembled for the wrong user is wrong. */
@@ -119,7 +118,7 @@ const ordersTurnSlow = (): ScenarioStep => ({
 async function clientDashboardMs(port: number, agent: Agent, atOnce: boolean): Promise<number> {
   const get = async (path: string) => {
     const { status } = await send({ port, path, agent, headers: signedIn(), timeoutMs: 10_000, discardBody: true });
-    if (status !== 200) throw new HarnessError('DEVCAP_DRIVE_FAILED', `GET ${path} answered ${status}`);
+    if (status !== 200) throw new DriveFailed(`GET ${path} answered ${status}`);
   };
   const started = performance.now();
   if (atOnce) await Promise.all(SERVICES.map((name) => get(`/${name}`)));

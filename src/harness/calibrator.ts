@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
-import { HarnessError } from '../errors.js';
+import { CalibrationFailed } from '../errors.js';
 import type { LoadedLab } from '../lab/registry.js';
 import { own } from './cleanup.js';
 
@@ -30,17 +30,17 @@ export class Calibrator {
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         cleanup();
-        reject(new HarnessError('DEVCAP_CALIBRATION_FAILED', `the calibration took longer than ${CALIBRATE_TIMEOUT_MS / 1000} s`));
+        reject(new CalibrationFailed(`the calibration took longer than ${CALIBRATE_TIMEOUT_MS / 1000} s`));
       }, CALIBRATE_TIMEOUT_MS);
       const onMessage = (message: { id: number; calibration?: Record<string, number>; error?: string }) => {
         if (message.id !== id) return;
         cleanup();
-        if (message.error !== undefined) reject(new HarnessError('DEVCAP_CALIBRATION_FAILED', `the calibration failed: ${message.error}`));
+        if (message.error !== undefined) reject(new CalibrationFailed(`the calibration failed: ${message.error}`));
         else resolve(message.calibration ?? {});
       };
       const onError = (error: Error) => {
         cleanup();
-        reject(new HarnessError('DEVCAP_CALIBRATION_FAILED', `the calibration failed: ${error.message}`));
+        reject(new CalibrationFailed(`the calibration failed: ${error.message}`));
       };
       const cleanup = () => {
         clearTimeout(timer);

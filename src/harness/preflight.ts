@@ -7,7 +7,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { freemem } from 'node:os';
-import { UsageError } from '../errors.js';
+import { TooBig } from '../errors.js';
 import type { AnyLab } from '../lab/types.js';
 import { procAvailable, shellOpenFileLimit } from './platform.js';
 
@@ -73,9 +73,7 @@ const size = (bytes: number) => (bytes >= GiB ? `${(bytes / GiB).toFixed(1)} GiB
 export function checkFits(lab: AnyLab, params: Record<string, number>, connections: number, limits: MachineLimits): void {
   const files = connections * FILES_PER_CONNECTION + FILES_BESIDES;
   if (files > limits.openFiles) {
-    throw new UsageError(
-      'DEVCAP_TOO_BIG',
-      `lab ${lab.day} at ${connections} connections needs about ${files} open files, and the limit here is ${limits.openFiles} (ulimit -n): ` +
+    throw new TooBig(`lab ${lab.day} at ${connections} connections needs about ${files} open files, and the limit here is ${limits.openFiles} (ulimit -n): ` +
         `lower --connections to ${Math.max(1, Math.floor((limits.openFiles - FILES_BESIDES) / FILES_PER_CONNECTION))} or less, or raise ulimit -n`,
     );
   }
@@ -83,9 +81,7 @@ export function checkFits(lab: AnyLab, params: Record<string, number>, connectio
   if (!estimate) return;
   const needed = estimate.bytes + BASE_RUN_BYTES;
   if (needed > limits.availableMemoryBytes) {
-    throw new UsageError(
-      'DEVCAP_TOO_BIG',
-      `lab ${lab.day} (${lab.slug}) would need about ${size(needed)} of memory (${estimate.why}), and ${size(limits.availableMemoryBytes)} is available: ` +
+    throw new TooBig(`lab ${lab.day} (${lab.slug}) would need about ${size(needed)} of memory (${estimate.why}), and ${size(limits.availableMemoryBytes)} is available: ` +
         `lower ${estimate.lower.join(' or ')}`,
     );
   }

@@ -1,6 +1,6 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { HarnessError } from '../errors.js';
+import { HarnessError, NotReady, SpawnFailed } from '../errors.js';
 import { send } from '../lab/http.js';
 import { ownChild, stopChild } from './cleanup.js';
 import type { ProbeReading } from './probe.js';
@@ -174,7 +174,7 @@ function waitForPort(child: ChildProcess, name: string, stderr: string[]): Promi
   return new Promise((resolve, reject) => {
     const timer = setTimeout(() => {
       cleanup();
-      reject(new HarnessError('DEVCAP_NOT_READY', `${name} did not announce a port within ${READY_TIMEOUT_MS / 1000} s`));
+      reject(new NotReady(`${name} did not announce a port within ${READY_TIMEOUT_MS / 1000} s`));
     }, READY_TIMEOUT_MS);
     const onMessage = (message: { type?: string; port?: number }) => {
       if (message?.type === 'ready' && typeof message.port === 'number') {
@@ -189,7 +189,7 @@ function waitForPort(child: ChildProcess, name: string, stderr: string[]): Promi
     };
     const onError = (error: Error) => {
       cleanup();
-      reject(new HarnessError('DEVCAP_SPAWN_FAILED', `${name} could not start: ${error.message}`));
+      reject(new SpawnFailed(`${name} could not start: ${error.message}`));
     };
     const cleanup = () => {
       clearTimeout(timer);
@@ -223,7 +223,7 @@ async function firstAnswer(port: number, path: string, status: number, child: Ch
     }
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  throw new HarnessError('DEVCAP_NOT_READY', `${name} announced port ${port} but is not ready: GET ${path}: ${lastError}`);
+  throw new NotReady(`${name} announced port ${port} but is not ready: GET ${path}: ${lastError}`);
 }
 
 /** One GET on loopback; resolves with the status once the body has been read. */

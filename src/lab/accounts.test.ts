@@ -2,9 +2,9 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import express from 'express';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { credentials } from '../../fixtures/users.js';
 // The built module: the database process it starts preloads the compiled probe.
 import { startLabServices } from '../../dist/src/harness/lab-services.js';
+import { credentials } from './auth.js';
 import { checkPassword, findUser, loginHandler } from './accounts.js';
 import { send } from './http.js';
 import { query } from './query.js';

@@ -5,7 +5,7 @@
 import { createServer } from 'node:net';
 import { Agent } from 'node:http';
 import { performance } from 'node:perf_hooks';
-import { HarnessError } from '../errors.js';
+import { DriveFailed } from '../errors.js';
 
 /** The headers of a JSON request body. */
 export const JSON_HEADERS: Record<string, string> = { 'content-type': 'application/json' };
@@ -23,7 +23,7 @@ export async function waitUntil<T>(what: string, probe: () => Promise<T | undefi
   for (;;) {
     const value = await probe();
     if (value !== undefined && value !== false) return value;
-    if (performance.now() >= deadline) throw new HarnessError('DEVCAP_DRIVE_FAILED', `gave up after ${options.timeoutMs} ms waiting for ${what}`);
+    if (performance.now() >= deadline) throw new DriveFailed(`gave up after ${options.timeoutMs} ms waiting for ${what}`);
     await sleep(options.everyMs ?? 20);
   }
 }
