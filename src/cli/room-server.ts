@@ -11,7 +11,7 @@
  * can stop the room: a handler that throws answers 500 and the room goes on.
  */
 import { appendFileSync, existsSync, readFileSync, statSync } from 'node:fs';
-import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { dirname } from 'node:path';
 import { timingSafeEqual } from 'node:crypto';
@@ -195,140 +195,157 @@ function answer(response: ServerResponse, status: number, message: string, heade
   response.end(message + '\n');
 }
 
-export async function startRoom(options: RoomOptions): Promise<Room> {
+/** What a running room holds: its options, the results so far (as summaries), the pages listening, its file's size. */
+interface RoomState {
+  options: RoomOptions;
+  summaries: RoomSummary[];
+  streams: Set<ServerResponse>;
+  limited: (address: string) => number | null;
+  page: string;
+  maxFileBytes: number;
+  fileBytes: number;
+}
+
+/** The room as its file left it: the results kept so far, and the size that counts toward maxFileBytes. */
+function openRoom(options: RoomOptions): RoomState {
   makeFolder(dirname(options.file));
   const { entries } = readEntries(options.file);
-  const summaries = entries.map((entry, index) => summarise(entry, index + 1));
-  const streams = new Set<ServerResponse>();
-  const limited = rateLimiter(options.ratePerMinute);
-  const page = renderRoomPage();
-  const maxFileBytes = options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES;
-  let fileBytes = existsSync(options.file) ? statSync(options.file).size : 0;
-
-  const keep = (submission: RoomSubmission): RoomSummary => {
-    const entry: RoomEntry = { receivedAt: new Date().toISOString(), name: submission.name.trim(), kind: submission.kind, ...(submission.check ? { check: submission.check } : {}), ...(submission.predictions ? { predictions: submission.predictions } : {}), result: submission.result as LabResult };
-    const line = JSON.stringify(entry) + '\n';
-    const bytes = Buffer.byteLength(line);
-    if (fileBytes + bytes > maxFileBytes) {
-      throw new RoomFull(`the room is full: its file holds ${summaries.length} results, and at most ${Math.round(maxFileBytes / 1024 / 1024)} MiB is kept; the instructor can export them (devcap room --export) and open a new room`);
-    }
-    // Written before it is shown or acknowledged: a result the room said it kept is on disk.
-    appendFileSync(options.file, line);
-    fileBytes += bytes;
-    const summary = summarise(entry, summaries.length + 1);
-    summaries.push(summary);
-    const frame = `event: entry\ndata: ${JSON.stringify(summary)}\n\n`;
-    for (const stream of streams) {
-      // A page that stopped reading is dropped, not buffered for without end; it gets everything again when it reconnects.
-      if (stream.writableLength > MAX_STREAM_BACKLOG_BYTES) {
-        streams.delete(stream);
-        stream.destroy();
-      } else stream.write(frame);
-    }
-    options.onEntry?.(summary);
-    return summary;
+  return {
+    options,
+    summaries: entries.map((entry, index) => summarise(entry, index + 1)),
+    streams: new Set<ServerResponse>(),
+    limited: rateLimiter(options.ratePerMinute),
+    page: renderRoomPage(),
+    maxFileBytes: options.maxFileBytes ?? DEFAULT_MAX_FILE_BYTES,
+    fileBytes: existsSync(options.file) ? statSync(options.file).size : 0,
   };
+}
 
-  const receive = (request: IncomingMessage, response: ServerResponse, code: string) => {
-    if (!sameCode(code, options.code)) return answer(response, 403, 'wrong room code: use the URL the room printed');
-    const wait = limited(request.socket.remoteAddress ?? 'unknown');
-    if (wait !== null) return answer(response, 429, `too many results from this address: at most ${options.ratePerMinute} a minute; try again in ${wait} s`, { 'retry-after': String(wait) });
-    if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) return answer(response, 415, 'send the result as application/json');
-    const tooBig = () => {
-      answer(response, 413, `the body is over ${options.maxBodyBytes} bytes: send one result`, { connection: 'close' });
-      // Read to its end and dropped, not kept (the room holds at most maxBodyBytes of any
-      // request), so the client reads the 413 instead of a reset; requestTimeout bounds how long.
-      request.resume();
-    };
-    if (Number(request.headers['content-length'] ?? 0) > options.maxBodyBytes) return tooBig();
-    const chunks: Buffer[] = [];
-    let size = 0;
-    let over = false;
-    request.on('data', (chunk: Buffer) => {
-      if (over) return;
-      size += chunk.length;
-      if (size > options.maxBodyBytes) {
-        over = true;
-        chunks.length = 0;
-        return tooBig();
-      }
-      chunks.push(chunk);
-    });
-    request.on('end', () => {
-      try {
-        stored();
-      } catch {
-        // after the request handler's own try: nothing a client sends may stop the room
-        answer(response, 500, 'the room failed on this result; nothing was kept');
-      }
-    });
-    const stored = () => {
-      if (over) return;
-      let body: unknown;
-      try {
-        body = JSON.parse(Buffer.concat(chunks).toString('utf8'));
-      } catch {
-        return answer(response, 400, 'the body is not JSON');
-      }
-      const problem = submissionProblem(body);
-      if (problem) return answer(response, 422, problem);
-      let summary: RoomSummary;
-      try {
-        summary = keep(body as RoomSubmission);
-      } catch (error) {
-        if (error instanceof RoomFull) return answer(response, 507, error.message);
-        return answer(response, 507, `the room could not store it (${(error as NodeJS.ErrnoException).code ?? 'write failed'}); nothing was kept`);
-      }
-      response.writeHead(201, { ...SECURITY_HEADERS, 'content-type': 'application/json' });
-      response.end(JSON.stringify({ stored: summary.seq }) + '\n');
-    };
-    request.on('error', () => request.destroy());
+/** Keeps a valid submission: appended to the file (or RoomFull), then shown to every page listening. */
+function keep(room: RoomState, submission: RoomSubmission): RoomSummary {
+  const { options, summaries } = room;
+  const entry: RoomEntry = { receivedAt: new Date().toISOString(), name: submission.name.trim(), kind: submission.kind, ...(submission.check ? { check: submission.check } : {}), ...(submission.predictions ? { predictions: submission.predictions } : {}), result: submission.result as LabResult };
+  const line = JSON.stringify(entry) + '\n';
+  const bytes = Buffer.byteLength(line);
+  if (room.fileBytes + bytes > room.maxFileBytes) {
+    throw new RoomFull(`the room is full: its file holds ${summaries.length} results, and at most ${Math.round(room.maxFileBytes / 1024 / 1024)} MiB is kept; the instructor can export them (devcap room --export) and open a new room`);
+  }
+  // Written before it is shown or acknowledged: a result the room said it kept is on disk.
+  appendFileSync(options.file, line);
+  room.fileBytes += bytes;
+  const summary = summarise(entry, summaries.length + 1);
+  summaries.push(summary);
+  const frame = `event: entry\ndata: ${JSON.stringify(summary)}\n\n`;
+  for (const stream of room.streams) {
+    // A page that stopped reading is dropped, not buffered for without end; it gets everything again when it reconnects.
+    if (stream.writableLength > MAX_STREAM_BACKLOG_BYTES) {
+      room.streams.delete(stream);
+      stream.destroy();
+    } else stream.write(frame);
+  }
+  options.onEntry?.(summary);
+  return summary;
+}
+
+/** POST /join/<code>/results: the code, the address's rate, the content type, then the body read up to maxBodyBytes. */
+function receive(room: RoomState, request: IncomingMessage, response: ServerResponse, code: string): void {
+  const { options } = room;
+  if (!sameCode(code, options.code)) return answer(response, 403, 'wrong room code: use the URL the room printed');
+  const wait = room.limited(request.socket.remoteAddress ?? 'unknown');
+  if (wait !== null) return answer(response, 429, `too many results from this address: at most ${options.ratePerMinute} a minute; try again in ${wait} s`, { 'retry-after': String(wait) });
+  if (!/^application\/json\b/i.test(request.headers['content-type'] ?? '')) return answer(response, 415, 'send the result as application/json');
+  const tooBig = () => {
+    answer(response, 413, `the body is over ${options.maxBodyBytes} bytes: send one result`, { connection: 'close' });
+    // Read to its end and dropped, not kept (the room holds at most maxBodyBytes of any
+    // request), so the client reads the 413 instead of a reset; requestTimeout bounds how long.
+    request.resume();
   };
-
-  const server = createServer((request, response) => {
+  if (Number(request.headers['content-length'] ?? 0) > options.maxBodyBytes) return tooBig();
+  const chunks: Buffer[] = [];
+  let size = 0;
+  let over = false;
+  request.on('data', (chunk: Buffer) => {
+    if (over) return;
+    size += chunk.length;
+    if (size > options.maxBodyBytes) {
+      over = true;
+      chunks.length = 0;
+      return tooBig();
+    }
+    chunks.push(chunk);
+  });
+  request.on('end', () => {
+    if (over) return;
     try {
-      const path = (request.url ?? '/').split('?')[0]!;
-      const join = /^\/join\/([^/]*)(\/results)?$/.exec(path);
-      let code = '';
-      try {
-        code = join ? decodeURIComponent(join[1]!) : '';
-      } catch {
-        return answer(response, 400, 'a malformed URL (a % not followed by two hex digits)');
-      }
-      if (join && join[2]) {
-        if (request.method !== 'POST') return answer(response, 405, 'POST a result here', { allow: 'POST' });
-        return receive(request, response, code);
-      }
-      if (request.method !== 'GET' && request.method !== 'HEAD') return answer(response, 405, 'only GET here; results are POSTed to the join URL', { allow: 'GET' });
-      if (path === '/') {
-        response.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' });
-        return void response.end(page);
-      }
-      if (path === '/events') {
-        if (streams.size >= MAX_PAGES) return answer(response, 503, `the room's page is open ${MAX_PAGES} times already; close one`, { 'retry-after': '10' });
-        response.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive' });
-        // Everything so far on every (re)connect: a page opened late or after a drop is whole.
-        response.write(`event: snapshot\ndata: ${JSON.stringify(summaries)}\n\n`);
-        streams.add(response);
-        request.on('close', () => streams.delete(response));
-        return;
-      }
-      if (join) {
-        if (!sameCode(code, options.code)) return answer(response, 403, 'wrong room code: use the URL the room printed');
-        return answer(response, 200, `This is a devcap room. Send a result with:\n  devcap lab <lab> --room <this URL> --name "your name"\n  devcap check <lab> <file> --room <this URL> --name "your name"`);
-      }
-      answer(response, 404, 'not found: this room serves /, /events and its join URL');
+      store(room, response, Buffer.concat(chunks));
     } catch {
-      answer(response, 500, 'the room could not answer that; it is still running');
+      // after the request handler's own try: nothing a client sends may stop the room
+      answer(response, 500, 'the room failed on this result; nothing was kept');
     }
   });
-  // A request that never finishes its headers or body is not allowed to hold a socket for long.
-  server.requestTimeout = 30_000;
-  server.headersTimeout = 10_000;
-  server.on('clientError', (_error, socket) => {
-    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
-    else socket.destroy();
-  });
+  request.on('error', () => request.destroy());
+}
+
+/** A whole body: JSON, a valid submission, kept (201 with its number) or refused with why. */
+function store(room: RoomState, response: ServerResponse, raw: Buffer): void {
+  let body: unknown;
+  try {
+    body = JSON.parse(raw.toString('utf8'));
+  } catch {
+    return answer(response, 400, 'the body is not JSON');
+  }
+  const problem = submissionProblem(body);
+  if (problem) return answer(response, 422, problem);
+  let summary: RoomSummary;
+  try {
+    summary = keep(room, body as RoomSubmission);
+  } catch (error) {
+    if (error instanceof RoomFull) return answer(response, 507, error.message);
+    return answer(response, 507, `the room could not store it (${(error as NodeJS.ErrnoException).code ?? 'write failed'}); nothing was kept`);
+  }
+  response.writeHead(201, { ...SECURITY_HEADERS, 'content-type': 'application/json' });
+  response.end(JSON.stringify({ stored: summary.seq }) + '\n');
+}
+
+/** GET /events: every result so far, then each new one, to at most MAX_PAGES pages at once. */
+function listenForEntries(room: RoomState, request: IncomingMessage, response: ServerResponse): void {
+  if (room.streams.size >= MAX_PAGES) return answer(response, 503, `the room's page is open ${MAX_PAGES} times already; close one`, { 'retry-after': '10' });
+  response.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/event-stream; charset=utf-8', connection: 'keep-alive' });
+  // Everything so far on every (re)connect: a page opened late or after a drop is whole.
+  response.write(`event: snapshot\ndata: ${JSON.stringify(room.summaries)}\n\n`);
+  room.streams.add(response);
+  request.on('close', () => room.streams.delete(response));
+}
+
+/** The room's routes: its page, its events, its join URL (GET: how to send; POST …/results: a result); nothing else. */
+function route(room: RoomState, request: IncomingMessage, response: ServerResponse): void {
+  const path = (request.url ?? '/').split('?')[0]!;
+  const join = /^\/join\/([^/]*)(\/results)?$/.exec(path);
+  let code = '';
+  try {
+    code = join ? decodeURIComponent(join[1]!) : '';
+  } catch {
+    return answer(response, 400, 'a malformed URL (a % not followed by two hex digits)');
+  }
+  if (join && join[2]) {
+    if (request.method !== 'POST') return answer(response, 405, 'POST a result here', { allow: 'POST' });
+    return receive(room, request, response, code);
+  }
+  if (request.method !== 'GET' && request.method !== 'HEAD') return answer(response, 405, 'only GET here; results are POSTed to the join URL', { allow: 'GET' });
+  if (path === '/') {
+    response.writeHead(200, { ...SECURITY_HEADERS, 'content-type': 'text/html; charset=utf-8' });
+    return void response.end(room.page);
+  }
+  if (path === '/events') return listenForEntries(room, request, response);
+  if (join) {
+    if (!sameCode(code, room.options.code)) return answer(response, 403, 'wrong room code: use the URL the room printed');
+    return answer(response, 200, `This is a devcap room. Send a result with:\n  devcap lab <lab> --room <this URL> --name "your name"\n  devcap check <lab> <file> --room <this URL> --name "your name"`);
+  }
+  answer(response, 404, 'not found: this room serves /, /events and its join URL');
+}
+
+/** Listens on the room's host and port, or refuses with what to give instead. */
+async function listen(server: Server, options: RoomOptions): Promise<void> {
   await new Promise<void>((resolve, reject) => {
     server.once('error', (error: NodeJS.ErrnoException) =>
       reject(
@@ -343,11 +360,30 @@ export async function startRoom(options: RoomOptions): Promise<Room> {
     );
     server.listen(options.port, options.host, resolve);
   });
+}
+
+export async function startRoom(options: RoomOptions): Promise<Room> {
+  const room = openRoom(options);
+  const server = createServer((request, response) => {
+    try {
+      route(room, request, response);
+    } catch {
+      answer(response, 500, 'the room could not answer that; it is still running');
+    }
+  });
+  // A request that never finishes its headers or body is not allowed to hold a socket for long.
+  server.requestTimeout = 30_000;
+  server.headersTimeout = 10_000;
+  server.on('clientError', (_error, socket) => {
+    if (socket.writable) socket.end('HTTP/1.1 400 Bad Request\r\nconnection: close\r\n\r\n');
+    else socket.destroy();
+  });
+  await listen(server, options);
   return {
     port: (server.address() as AddressInfo).port,
-    count: () => summaries.length,
+    count: () => room.summaries.length,
     async close() {
-      for (const stream of streams) stream.end();
+      for (const stream of room.streams) stream.end();
       server.closeAllConnections();
       await new Promise<void>((resolve) => server.close(() => resolve()));
     },
